@@ -1,0 +1,253 @@
+//! Client configuration: the seed's `defaults(...)` loader, retry settings and the
+//! auto-initialisation defaults.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig as SdkRetryConfig;
+
+pub use aws_config::retry::RetryMode;
+pub use aws_config::timeout::TimeoutConfig;
+pub use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// The endpoint used when `AWS_PROFILE=localstack`.
+pub(crate) const LOCALSTACK_ENDPOINT: &str = "http://localhost:4566";
+
+/// Retry settings: how often and how patiently to retry.
+///
+/// It serves two purposes, as in the seed crate:
+/// - as a table's `BATCH_RETRIES_CONFIG`, it bounds the retries of unprocessed batch items;
+/// - passed to [`ConfigLoader::retry_config`], it becomes the SDK's standard retry policy
+///   (`max_retries + 1` attempts).
+///
+/// ```
+/// use dynamo_table::RetryConfig;
+/// use std::time::Duration;
+///
+/// const PATIENT: RetryConfig = RetryConfig {
+///     max_retries: 3,
+///     initial_delay: Duration::from_millis(200),
+///     max_delay: Duration::from_secs(5),
+/// };
+/// let sdk_style = RetryConfig::standard()
+///     .with_max_attempts(4)
+///     .with_initial_backoff(Duration::from_millis(200))
+///     .with_max_backoff(Duration::from_secs(5));
+/// assert_eq!(PATIENT, sdk_style);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RetryConfig {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The first backoff; each retry doubles it (with full jitter), up to `max_delay`.
+    pub initial_delay: Duration,
+    /// The longest single backoff.
+    pub max_delay: Duration,
+}
+
+impl RetryConfig {
+    /// The SDK's standard policy: 3 attempts, 1 s initial backoff, 20 s cap.
+    pub const fn standard() -> Self {
+        RetryConfig {
+            max_retries: 2,
+            initial_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(20),
+        }
+    }
+
+    /// The default for unprocessed batch items: 8 retries from 50 ms, capped at 5 s, so a
+    /// throttled batch keeps trying for about 15 s before it reports items as failed.
+    pub const fn batch_default() -> Self {
+        RetryConfig {
+            max_retries: 8,
+            initial_delay: Duration::from_millis(50),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+
+    /// Sets the total number of attempts (first try included); 0 is treated as 1.
+    pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_retries = attempts.saturating_sub(1);
+        self
+    }
+
+    /// Sets the number of retries after the first attempt.
+    pub const fn with_max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Sets the first backoff.
+    pub const fn with_initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// Sets the longest single backoff.
+    pub const fn with_max_backoff(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig::batch_default()
+    }
+}
+
+impl From<RetryConfig> for SdkRetryConfig {
+    fn from(config: RetryConfig) -> Self {
+        SdkRetryConfig::standard()
+            .with_max_attempts(config.max_retries.saturating_add(1))
+            .with_initial_backoff(config.initial_delay)
+            .with_max_backoff(config.max_delay)
+    }
+}
+
+/// Starts loading an [`SdkConfig`] from the standard AWS sources (environment, profile, instance
+/// metadata), like `aws_config::defaults`, with setters that also take this crate's
+/// [`RetryConfig`].
+///
+/// ```no_run
+/// use dynamo_table::{BehaviorVersion, Region, defaults, init};
+///
+/// # async fn run() {
+/// let config = defaults(BehaviorVersion::latest())
+///     .region(Region::new("us-west-2"))
+///     .load()
+///     .await;
+/// init(&config).await;
+/// # }
+/// ```
+pub fn defaults(version: BehaviorVersion) -> ConfigLoader {
+    ConfigLoader {
+        inner: aws_config::defaults(version),
+    }
+}
+
+/// A builder for an [`SdkConfig`]; see [`defaults`].
+#[derive(Debug, Default)]
+#[must_use = "call `.load().await` to get the configuration"]
+pub struct ConfigLoader {
+    inner: aws_config::ConfigLoader,
+}
+
+impl ConfigLoader {
+    /// Sets the region.
+    pub fn region(
+        mut self,
+        region: impl aws_config::meta::region::ProvideRegion + 'static,
+    ) -> Self {
+        self.inner = self.inner.region(region);
+        self
+    }
+
+    /// Sets the SDK's retry policy; takes `aws_config`'s `RetryConfig` or this crate's.
+    pub fn retry_config(mut self, config: impl Into<SdkRetryConfig>) -> Self {
+        self.inner = self.inner.retry_config(config.into());
+        self
+    }
+
+    /// Sets connect, read and operation timeouts.
+    pub fn timeout_config(mut self, config: TimeoutConfig) -> Self {
+        self.inner = self.inner.timeout_config(config);
+        self
+    }
+
+    /// Sends every request to `url` (LocalStack, DynamoDB Local, a proxy) instead of AWS.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.inner = self.inner.endpoint_url(url);
+        self
+    }
+
+    /// Sets the credentials provider.
+    pub fn credentials_provider(
+        mut self,
+        provider: impl aws_sdk_dynamodb::config::ProvideCredentials + 'static,
+    ) -> Self {
+        self.inner = self.inner.credentials_provider(
+            aws_sdk_dynamodb::config::SharedCredentialsProvider::new(provider),
+        );
+        self
+    }
+
+    /// Uses the named profile of `~/.aws/config`.
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.inner = self.inner.profile_name(name);
+        self
+    }
+
+    /// Applies any other setting of `aws_config::ConfigLoader`.
+    ///
+    /// ```no_run
+    /// # async fn run() {
+    /// let config = dynamo_table::defaults(dynamo_table::BehaviorVersion::latest())
+    ///     .map(|loader| loader.app_name(aws_config::AppName::new("orders").expect("valid name")))
+    ///     .load()
+    ///     .await;
+    /// # let _ = config;
+    /// # }
+    /// ```
+    pub fn map(
+        mut self,
+        f: impl FnOnce(aws_config::ConfigLoader) -> aws_config::ConfigLoader,
+    ) -> Self {
+        self.inner = f(self.inner);
+        self
+    }
+
+    /// Loads the configuration.
+    pub async fn load(self) -> SdkConfig {
+        self.inner.load().await
+    }
+}
+
+impl From<aws_config::ConfigLoader> for ConfigLoader {
+    fn from(inner: aws_config::ConfigLoader) -> Self {
+        ConfigLoader { inner }
+    }
+}
+
+/// The configuration the global client initialises itself with on first use.
+///
+/// The standard AWS sources (environment, profile, instance metadata; `AWS_ENDPOINT_URL_DYNAMODB`
+/// included), with:
+/// - adaptive retries: 3 attempts, 1 s initial backoff;
+/// - timeouts: 3 s connect, 20 s read, 60 s per operation;
+/// - `AWS_PROFILE=localstack`: endpoint `http://localhost:4566`, region `us-east-1` unless one is
+///   set, and test credentials unless `AWS_ACCESS_KEY_ID` is set.
+///
+/// ```no_run
+/// # async fn run() {
+/// let config = dynamo_table::auto_config().await;
+/// dynamo_table::init(&config).await;
+/// # }
+/// ```
+pub async fn auto_config() -> SdkConfig {
+    let retry = SdkRetryConfig::adaptive()
+        .with_max_attempts(3)
+        .with_initial_backoff(Duration::from_secs(1));
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .read_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(60))
+        .build();
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts);
+    if std::env::var("AWS_PROFILE").is_ok_and(|p| p == "localstack") {
+        loader = loader.endpoint_url(LOCALSTACK_ENDPOINT).region(
+            aws_config::meta::region::RegionProviderChain::default_provider().or_else("us-east-1"),
+        );
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+            loader = loader.credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "test",
+                "test",
+                None,
+                None,
+                "dynamo_table-localstack",
+            ));
+        }
+    }
+    loader.load().await
+}

@@ -1,0 +1,150 @@
+//! [`Table`]: one table reached through one explicit client.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::client::DynamoClient;
+use crate::error::{Error, Result};
+use crate::key::{KeyValue, check_key_in_item, key_attribute};
+use crate::sdk_error::RequestContext;
+use crate::table::DynamoTable;
+
+/// `T`'s table on one [`DynamoClient`]: the prefixed name is fixed when the handle is made.
+///
+/// It has every operation the associated functions of [`DynamoTable`] have, without the global
+/// client. Cheap to clone.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String, name: String }
+/// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+/// let users = client.table::<User>();
+/// users.create_if_not_exists().await?;
+/// users.add_item(&User { user_id: "u1".into(), name: "Ada".into() }).await?;
+/// assert!(users.get_item(&"u1".to_string(), None).await?.is_some());
+/// # Ok(()) }
+/// ```
+pub struct Table<T> {
+    pub(crate) client: DynamoClient,
+    pub(crate) name: String,
+    _items: PhantomData<fn() -> T>,
+}
+
+impl<T: DynamoTable> Table<T> {
+    pub(crate) fn new(client: DynamoClient) -> Self {
+        let name = client.table_name::<T>();
+        Table {
+            client,
+            name,
+            _items: PhantomData,
+        }
+    }
+
+    /// The full table name, prefix included.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The client this handle uses.
+    pub fn client(&self) -> &DynamoClient {
+        &self.client
+    }
+
+    pub(crate) fn context(&self, operation: &'static str) -> RequestContext<'_> {
+        RequestContext {
+            operation,
+            table: &self.name,
+            endpoint: self.client.endpoint(),
+        }
+    }
+
+    /// The primary-key map of an item with these key values, checked against the table's schema.
+    pub(crate) fn key_map(
+        &self,
+        pk: &T::PK,
+        sk: Option<&T::SK>,
+    ) -> Result<HashMap<String, AttributeValue>> {
+        let mut key = HashMap::with_capacity(2);
+        key.insert(
+            T::PARTITION_KEY.to_owned(),
+            key_attribute(&self.name, T::PARTITION_KEY, "partition key", pk)?,
+        );
+        match (T::SORT_KEY, sk) {
+            (Some(name), Some(sk)) => {
+                key.insert(
+                    name.to_owned(),
+                    key_attribute(&self.name, name, "sort key", sk)?,
+                );
+            }
+            (None, None) => {}
+            (Some(name), None) => {
+                return Err(Error::invalid(format!(
+                    "table `{}` has the sort key `{name}`: pass `Some(sort_key)` along with the \
+                     partition key",
+                    self.name
+                )));
+            }
+            (None, Some(_)) => {
+                return Err(Error::invalid(format!(
+                    "table `{}` has no sort key: pass `None` as the sort key",
+                    self.name
+                )));
+            }
+        }
+        Ok(key)
+    }
+
+    /// Serializes `item` and checks that its key attributes are there, non-empty and of the
+    /// table's key types, so a bad item is refused before it is sent.
+    pub(crate) fn encode_item(&self, item: &T) -> Result<HashMap<String, AttributeValue>> {
+        let attributes: HashMap<String, AttributeValue> =
+            serde_dynamo::to_item(item).map_err(|source| Error::Serialization {
+                table: self.name.clone(),
+                type_name: std::any::type_name::<T>(),
+                source,
+            })?;
+        let pk = (
+            T::PARTITION_KEY,
+            <T::PK as KeyValue>::KEY_TYPE,
+            "partition key",
+        );
+        let sk = T::SORT_KEY.map(|name| (name, <T::SK as KeyValue>::KEY_TYPE, "sort key"));
+        for (attribute, key_type, role) in std::iter::once(pk).chain(sk) {
+            check_key_in_item(&self.name, &attributes, attribute, key_type, role)?;
+        }
+        Ok(attributes)
+    }
+
+    pub(crate) fn decode_item(&self, item: HashMap<String, AttributeValue>) -> Result<T> {
+        serde_dynamo::from_item(item).map_err(|source| Error::Deserialization {
+            table: self.name.clone(),
+            type_name: std::any::type_name::<T>(),
+            source,
+        })
+    }
+}
+
+impl<T> Clone for Table<T> {
+    fn clone(&self) -> Self {
+        Table {
+            client: self.client.clone(),
+            name: self.name.clone(),
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Table<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Table")
+            .field("name", &self.name)
+            .field("endpoint", &self.client.endpoint())
+            .finish()
+    }
+}

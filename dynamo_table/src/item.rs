@@ -1,0 +1,57 @@
+//! Single-item operations: put, get, delete.
+
+use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
+
+use crate::error::Result;
+use crate::handle::Table;
+use crate::table::DynamoTable;
+
+impl<T: DynamoTable> Table<T> {
+    /// Puts `item`, replacing any item with the same key.
+    pub async fn add_item(&self, item: &T) -> Result<PutItemOutput> {
+        let attributes = self.encode_item(item)?;
+        self.client
+            .sdk()
+            .put_item()
+            .table_name(&self.name)
+            .set_item(Some(attributes))
+            .send()
+            .await
+            .map_err(|e| self.context("PutItem").error(e))
+    }
+
+    /// Gets the item with this key, or `None` if there is none. The read is eventually
+    /// consistent, as DynamoDB's default.
+    pub async fn get_item(&self, pk: &T::PK, sk: Option<&T::SK>) -> Result<Option<T>> {
+        let key = self.key_map(pk, sk)?;
+        let output = self
+            .client
+            .sdk()
+            .get_item()
+            .table_name(&self.name)
+            .set_key(Some(key))
+            .send()
+            .await
+            .map_err(|e| self.context("GetItem").error(e))?;
+        output.item.map(|item| self.decode_item(item)).transpose()
+    }
+
+    /// Deletes the item with this key. Deleting a missing item is not an error.
+    pub async fn delete_item(&self, pk: &T::PK, sk: Option<&T::SK>) -> Result<DeleteItemOutput> {
+        let key = self.key_map(pk, sk)?;
+        self.client
+            .sdk()
+            .delete_item()
+            .table_name(&self.name)
+            .set_key(Some(key))
+            .send()
+            .await
+            .map_err(|e| self.context("DeleteItem").error(e))
+    }
+
+    /// Deletes `item`, by its own key.
+    pub async fn destroy_item(&self, item: &T) -> Result<DeleteItemOutput> {
+        let sk = item.sort_key();
+        self.delete_item(&item.partition_key(), sk.as_ref()).await
+    }
+}

@@ -1,0 +1,147 @@
+//! Key values: the Rust types a partition or sort key can have, and their DynamoDB types.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ScalarAttributeType};
+
+use crate::error::{Error, Result};
+
+/// The DynamoDB type of a key attribute. Keys can only be strings, numbers or binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// `S`: a string.
+    S,
+    /// `N`: a number.
+    N,
+    /// `B`: binary.
+    B,
+}
+
+impl KeyType {
+    /// The SDK's name for this type, as used in `AttributeDefinitions`.
+    ///
+    /// ```
+    /// use dynamo_table::KeyType;
+    /// use dynamo_table::aws_sdk_dynamodb::types::ScalarAttributeType;
+    /// assert_eq!(KeyType::N.scalar_type(), ScalarAttributeType::N);
+    /// ```
+    pub fn scalar_type(self) -> ScalarAttributeType {
+        match self {
+            KeyType::S => ScalarAttributeType::S,
+            KeyType::N => ScalarAttributeType::N,
+            KeyType::B => ScalarAttributeType::B,
+        }
+    }
+}
+
+/// A Rust type that can be a DynamoDB key: it knows its [`KeyType`] and writes itself as the
+/// same `AttributeValue` the item's serializer writes for the field.
+///
+/// Implemented for `String` (`S`) and the integer types (`N`).
+///
+/// ```
+/// use dynamo_table::{KeyType, KeyValue};
+/// use dynamo_table::aws_sdk_dynamodb::types::AttributeValue;
+///
+/// assert_eq!(<u64 as KeyValue>::KEY_TYPE, KeyType::N);
+/// assert_eq!(42u64.to_attribute_value(), AttributeValue::N("42".into()));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a DynamoDB key",
+    label = "not a key type",
+    note = "DynamoDB keys are strings (S), numbers (N) or binary (B): use `String` or an integer \
+            type, or implement `dynamo_table::KeyValue` for your newtype"
+)]
+pub trait KeyValue: Clone + Send + Sync + 'static {
+    /// The DynamoDB type of this key.
+    const KEY_TYPE: KeyType;
+
+    /// The value as DynamoDB stores it.
+    fn to_attribute_value(&self) -> AttributeValue;
+}
+
+impl KeyValue for String {
+    const KEY_TYPE: KeyType = KeyType::S;
+
+    fn to_attribute_value(&self) -> AttributeValue {
+        AttributeValue::S(self.clone())
+    }
+}
+
+macro_rules! number_keys {
+    ($($t:ty)*) => {$(
+        impl KeyValue for $t {
+            const KEY_TYPE: KeyType = KeyType::N;
+
+            fn to_attribute_value(&self) -> AttributeValue {
+                AttributeValue::N(self.to_string())
+            }
+        }
+    )*};
+}
+
+number_keys!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
+
+/// The sort-key type of a table that has no sort key. It has no values, so `None` is the only
+/// sort key one can pass.
+///
+/// ```
+/// use dynamo_table::NoSortKey;
+/// let no_sort_key: Option<NoSortKey> = None;
+/// assert!(no_sort_key.is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoSortKey {}
+
+impl KeyValue for NoSortKey {
+    const KEY_TYPE: KeyType = KeyType::S;
+
+    fn to_attribute_value(&self) -> AttributeValue {
+        match *self {}
+    }
+}
+
+/// Checks a key value DynamoDB would reject before a request is sent.
+pub(crate) fn key_attribute<K: KeyValue>(
+    table: &str,
+    attribute: &str,
+    role: &str,
+    value: &K,
+) -> Result<AttributeValue> {
+    let av = value.to_attribute_value();
+    let empty = match &av {
+        AttributeValue::S(s) => s.is_empty(),
+        AttributeValue::B(b) => b.as_ref().is_empty(),
+        _ => false,
+    };
+    if empty {
+        return Err(Error::invalid(format!(
+            "the {role} `{attribute}` of table `{table}` is empty: DynamoDB key attributes cannot \
+             be empty strings or empty binary values; give it a value"
+        )));
+    }
+    Ok(av)
+}
+
+/// Checks that a serialized item carries a key attribute DynamoDB will accept.
+pub(crate) fn check_key_in_item(
+    table: &str,
+    item: &HashMap<String, AttributeValue>,
+    attribute: &str,
+    key_type: KeyType,
+    role: &str,
+) -> Result<()> {
+    let problem = match (item.get(attribute), key_type) {
+        (None, _) => "is missing from the item (check serde's `rename`/`skip` on that field)",
+        (Some(AttributeValue::S(s)), KeyType::S) if s.is_empty() => "is an empty string",
+        (Some(AttributeValue::B(b)), KeyType::B) if b.as_ref().is_empty() => "is empty",
+        (Some(AttributeValue::S(_)), KeyType::S)
+        | (Some(AttributeValue::N(_)), KeyType::N)
+        | (Some(AttributeValue::B(_)), KeyType::B) => return Ok(()),
+        (Some(_), _) => "has a different DynamoDB type than the table's key",
+    };
+    Err(Error::invalid(format!(
+        "the {role} `{attribute}` of an item for table `{table}` {problem}: DynamoDB needs every \
+         key attribute present, non-empty and of type {key_type:?}"
+    )))
+}

@@ -1,0 +1,111 @@
+//! `dynamo_table` makes a DynamoDB table feel like a typed Rust collection.
+//!
+//! Declare a table with `#[derive(DynamoTable)]`, then read and write it with typed keys:
+//!
+//! ```no_run
+//! use dynamo_table::DynamoTable;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Debug, Serialize, Deserialize, DynamoTable)]
+//! #[dynamo(table = "orders")]
+//! struct Order {
+//!     #[dynamo(pk)]
+//!     user_id: String,
+//!     #[dynamo(sk)]
+//!     order_id: String,
+//!     total: f64,
+//! }
+//!
+//! # async fn run() -> Result<(), dynamo_table::Error> {
+//! let order = Order { user_id: "u1".into(), order_id: "o1".into(), total: 9.5 };
+//! order.add_item().await?;
+//! let back = Order::get_item(&"u1".to_string(), Some(&"o1".to_string())).await?;
+//! assert_eq!(back.map(|o| o.total), Some(9.5));
+//! Order::delete_item("u1".to_string(), Some("o1".to_string())).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Clients
+//!
+//! Every operation runs on a [`DynamoClient`]: an `aws-sdk-dynamodb` client plus an optional
+//! table-name prefix. The associated functions of [`DynamoTable`] (`Order::get_item`, ...) use the
+//! process-wide client returned by [`DynamoTable::dynamodb_client`], which defaults to
+//! [`global_client`]: set it with [`init`], [`init_with_client`] or [`set_global_client`], or let it
+//! initialise itself from the standard AWS configuration on first use. Code that wants an explicit
+//! handle (tests running in parallel, several accounts, `staging-`/`prod-` prefixes) uses
+//! [`DynamoClient::table`] instead, which offers the same operations.
+//!
+//! # The derive
+//!
+//! `#[derive(DynamoTable)]` takes these attributes:
+//!
+//! | attribute | where | meaning |
+//! | --- | --- | --- |
+//! | `#[dynamo(table = "orders")]` | struct | the table name (3-255 characters of `A-Z a-z 0-9 _ - .`) |
+//! | `#[dynamo(pk)]` | field | the partition key (exactly one) |
+//! | `#[dynamo(sk)]` | field | the sort key (at most one) |
+//!
+//! Mistakes are compile errors that point at the attribute and say how to fix it:
+//!
+//! ```compile_fail
+//! use dynamo_table::DynamoTable;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, DynamoTable)]
+//! #[dynamo(table = "users")]
+//! struct User {
+//!     user_id: String, // error: no field is marked #[dynamo(pk)]
+//! }
+//! ```
+//!
+//! # A local DynamoDB
+//!
+//! With the `local` feature, [`local::LocalDynamo`] starts an embedded DynamoDB-compatible server
+//! (dynoxide, on in-memory SQLite) inside the process: no Docker, no JVM, no AWS account.
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod client;
+mod config;
+mod error;
+mod handle;
+mod item;
+mod key;
+#[cfg(feature = "local")]
+pub mod local;
+mod schema;
+mod sdk_error;
+mod table;
+
+pub use client::{DynamoClient, global_client, init, init_with_client, set_global_client};
+pub use config::{
+    BehaviorVersion, ConfigLoader, Region, RetryConfig, RetryMode, SdkConfig, TimeoutConfig,
+    auto_config, defaults,
+};
+pub use error::{Error, Result};
+pub use handle::Table;
+pub use key::{KeyType, KeyValue, NoSortKey};
+pub use table::DynamoTable;
+
+/// Derives [`DynamoTable`] for a struct with named fields. See the [crate docs](crate#the-derive).
+pub use dynamo_table_derive::DynamoTable;
+
+/// The `aws-sdk-dynamodb` crate this version is built on, for requests the library does not wrap.
+pub use aws_sdk_dynamodb;
+
+// The README's complete code blocks compile as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
+/// Items the derive's generated code uses. Not public API: no stability guarantees.
+#[doc(hidden)]
+pub mod __private {
+    pub use core::clone::Clone;
+    pub use core::option::Option;
+    pub use std::string::String;
+}

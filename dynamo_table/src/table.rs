@@ -1,0 +1,151 @@
+//! The [`DynamoTable`] trait: a Rust type stored as the items of one DynamoDB table.
+
+use std::future::Future;
+
+use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::client::{DynamoClient, global_client};
+use crate::config::RetryConfig;
+use crate::error::Result;
+use crate::key::KeyValue;
+
+/// A Rust type whose values are the items of one DynamoDB table.
+///
+/// Usually derived (`#[derive(DynamoTable)]`); a hand-written impl works the same way:
+///
+/// ```no_run
+/// use dynamo_table::DynamoTable;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Debug, Clone, Serialize, Deserialize)]
+/// struct User {
+///     user_id: String,
+///     email: String,
+/// }
+///
+/// impl DynamoTable for User {
+///     type PK = String;
+///     type SK = String;
+///
+///     const TABLE: &'static str = "users";
+///     const PARTITION_KEY: &'static str = "user_id";
+///     const SORT_KEY: Option<&'static str> = None;
+///
+///     fn partition_key(&self) -> Self::PK {
+///         self.user_id.clone()
+///     }
+/// }
+///
+/// # async fn run() -> Result<(), dynamo_table::Error> {
+/// let user = User { user_id: "u1".into(), email: "u1@example.com".into() };
+/// user.add_item().await?;
+/// let found = User::get_item(&"u1".to_string(), None).await?;
+/// assert_eq!(found.map(|u| u.email).as_deref(), Some("u1@example.com"));
+/// # Ok(()) }
+/// ```
+///
+/// The associated functions run on [`Self::dynamodb_client`]; for an explicit client use
+/// [`DynamoClient::table`], which has the same operations.
+pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'static {
+    /// The partition key's type.
+    type PK: KeyValue;
+    /// The sort key's type; any [`KeyValue`] (conventionally `String`, or
+    /// [`NoSortKey`](crate::NoSortKey)) when the table has no sort key.
+    type SK: KeyValue;
+
+    /// The table name, before any prefix of the client.
+    const TABLE: &'static str;
+    /// The partition key's attribute name.
+    const PARTITION_KEY: &'static str;
+    /// The sort key's attribute name, if the table has one.
+    const SORT_KEY: Option<&'static str> = None;
+    /// Items per query or scan page when the caller gives no limit.
+    const DEFAULT_PAGE_SIZE: u16 = 10;
+    /// How batch operations retry unprocessed items.
+    const BATCH_RETRIES_CONFIG: RetryConfig = RetryConfig::batch_default();
+
+    /// This item's partition key.
+    fn partition_key(&self) -> Self::PK;
+
+    /// This item's sort key (`None` when the table has none).
+    fn sort_key(&self) -> Option<Self::SK> {
+        None
+    }
+
+    /// The client the associated functions use: the [`global_client`] unless overridden.
+    ///
+    /// ```no_run
+    /// use dynamo_table::{DynamoClient, DynamoTable};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize)]
+    /// # struct Audit { id: String }
+    /// static AUDIT_CLIENT: std::sync::OnceLock<DynamoClient> = std::sync::OnceLock::new();
+    ///
+    /// impl DynamoTable for Audit {
+    ///     type PK = String;
+    ///     type SK = String;
+    ///     const TABLE: &'static str = "audit";
+    ///     const PARTITION_KEY: &'static str = "id";
+    ///     fn partition_key(&self) -> String { self.id.clone() }
+    ///
+    ///     async fn dynamodb_client() -> DynamoClient {
+    ///         match AUDIT_CLIENT.get() {
+    ///             Some(client) => client.clone(),
+    ///             None => dynamo_table::global_client().await,
+    ///         }
+    ///     }
+    /// }
+    /// ```
+    fn dynamodb_client() -> impl Future<Output = DynamoClient> + Send {
+        global_client()
+    }
+
+    /// Puts this item, replacing any item with the same key.
+    fn add_item(&self) -> impl Future<Output = Result<PutItemOutput>> + Send {
+        async move {
+            Self::dynamodb_client()
+                .await
+                .table::<Self>()
+                .add_item(self)
+                .await
+        }
+    }
+
+    /// Gets the item with this key, or `None`. `sk` must be `Some` exactly when the table has a
+    /// sort key.
+    fn get_item(
+        pk: &Self::PK,
+        sk: Option<&Self::SK>,
+    ) -> impl Future<Output = Result<Option<Self>>> + Send {
+        async move {
+            Self::dynamodb_client()
+                .await
+                .table::<Self>()
+                .get_item(pk, sk)
+                .await
+        }
+    }
+
+    /// Deletes the item with this key; deleting a missing item is not an error.
+    fn delete_item(
+        pk: Self::PK,
+        sk: Option<Self::SK>,
+    ) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            table.delete_item(&pk, sk.as_ref()).await
+        }
+    }
+
+    /// Deletes this item, by its own key.
+    fn destroy_item(&self) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
+        async move {
+            Self::dynamodb_client()
+                .await
+                .table::<Self>()
+                .destroy_item(self)
+                .await
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! The `#[derive(DynamoTable)]` macro of `dynamo_table`. Use it through that crate, which
+//! documents it.
+//!
+//! The macro runs in three stages, each in its own module: [`attrs`] parses the `#[dynamo(...)]`
+//! attributes (syntax only), [`model`] checks their meaning and builds a model that cannot be
+//! invalid, and [`expand`] turns the model into code without failing.
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+mod attrs;
+mod expand;
+mod model;
+
+use proc_macro::TokenStream;
+
+/// See the `dynamo_table` crate.
+#[proc_macro_derive(DynamoTable, attributes(dynamo))]
+pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(&input).into()
+}

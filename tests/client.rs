@@ -1,0 +1,254 @@
+//! Client set-up: the global client, explicit clients with table prefixes, the embedded server's
+//! lifetime, and the errors for endpoints that cannot be reached or a missing region.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use dynamo_table::aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+use dynamo_table::local::LocalDynamo;
+use dynamo_table::{
+    BehaviorVersion, DynamoClient, DynamoTable, Region, RetryConfig, SdkConfig, TimeoutConfig,
+};
+use serde::{Deserialize, Serialize};
+use support::TestDb;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(pk)]
+    user_id: String,
+    name: String,
+}
+
+fn ada() -> User {
+    User {
+        user_id: "u1".into(),
+        name: "Ada".into(),
+    }
+}
+
+/// A configuration that reads nothing from the environment, fails fast and never retries.
+fn isolated_config(region: Option<&str>, endpoint: Option<&str>) -> SdkConfig {
+    let mut builder = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "id", "secret", None, None, "test",
+        )))
+        .retry_config(RetryConfig::standard().with_max_attempts(1).into())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_timeout(Duration::from_secs(10))
+                .build(),
+        );
+    if let Some(region) = region {
+        builder = builder.region(Region::new(region.to_owned()));
+    }
+    if let Some(endpoint) = endpoint {
+        builder = builder.endpoint_url(endpoint);
+    }
+    builder.build()
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_is_named_in_the_error() {
+    // Port 1 on loopback: nothing listens there.
+    let client = DynamoClient::new(&isolated_config(
+        Some("us-east-1"),
+        Some("http://127.0.0.1:1"),
+    ));
+    let err = client
+        .table::<User>()
+        .get_item(&"u1".into(), None)
+        .await
+        .unwrap_err();
+    assert!(err.is_unreachable(), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("http://127.0.0.1:1"), "{message}");
+    assert!(message.contains("AWS_ENDPOINT_URL_DYNAMODB"), "{message}");
+    assert!(message.contains("`users`"), "{message}");
+}
+
+#[tokio::test]
+async fn a_region_that_does_not_exist_is_named_in_the_error() {
+    let client = DynamoClient::new(&isolated_config(Some("nowhere-1"), None));
+    assert_eq!(
+        client.endpoint(),
+        "https://dynamodb.nowhere-1.amazonaws.com"
+    );
+    let err = client
+        .table::<User>()
+        .get_item(&"u1".into(), None)
+        .await
+        .unwrap_err();
+    assert!(err.is_unreachable(), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("dynamodb.nowhere-1.amazonaws.com"),
+        "{message}"
+    );
+    assert!(message.contains("region"), "{message}");
+}
+
+#[tokio::test]
+async fn a_missing_region_is_a_config_error() {
+    let client = DynamoClient::new(&isolated_config(None, None));
+    let err = client
+        .table::<User>()
+        .get_item(&"u1".into(), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, dynamo_table::Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("AWS_REGION"), "{err}");
+}
+
+#[tokio::test]
+async fn table_prefixes_keep_clients_apart() {
+    let db = TestDb::new().await;
+    let staging = db
+        .client
+        .clone()
+        .with_table_prefix(format!("{}staging-", db.client.table_prefix()))
+        .unwrap();
+    let prod = db
+        .client
+        .clone()
+        .with_table_prefix(format!("{}prod-", db.client.table_prefix()))
+        .unwrap();
+    assert!(staging.table_name::<User>().ends_with("staging-users"));
+
+    let staging_users = staging.table::<User>();
+    let prod_users = prod.table::<User>();
+    staging_users.create().await.unwrap();
+    prod_users.create().await.unwrap();
+
+    staging_users.add_item(&ada()).await.unwrap();
+    assert_eq!(
+        staging_users.get_item(&"u1".into(), None).await.unwrap(),
+        Some(ada())
+    );
+    assert_eq!(prod_users.get_item(&"u1".into(), None).await.unwrap(), None);
+
+    if !db.is_embedded() {
+        staging_users.delete_table().await.unwrap();
+        prod_users.delete_table().await.unwrap();
+    }
+}
+
+#[test]
+fn a_bad_prefix_is_refused_with_the_rule() {
+    let local = LocalDynamo::start().unwrap();
+    let err = local.client().with_table_prefix("my app/").unwrap_err();
+    assert!(err.is_invalid_input());
+    assert!(err.to_string().contains("A-Z a-z 0-9 _ - ."), "{err}");
+    let err = local
+        .client()
+        .with_table_prefix("x".repeat(253))
+        .unwrap_err();
+    assert!(err.to_string().contains("255"), "{err}");
+}
+
+#[tokio::test]
+async fn dropping_the_local_server_stops_it() {
+    let local = LocalDynamo::start().unwrap();
+    let client = local.client();
+    client.create_table::<User>().await.unwrap();
+    client.table::<User>().add_item(&ada()).await.unwrap();
+
+    let started = Instant::now();
+    drop(local);
+    assert!(started.elapsed() < Duration::from_secs(5), "shutdown hung");
+
+    let err = client
+        .table::<User>()
+        .get_item(&"u1".into(), None)
+        .await
+        .unwrap_err();
+    assert!(err.is_unreachable(), "{err:?}");
+}
+
+#[test]
+fn the_local_server_runs_without_a_runtime_of_the_callers() {
+    let local = LocalDynamo::start().unwrap();
+    assert!(local.endpoint().starts_with("http://127.0.0.1:"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        local.client().create_table::<User>().await.unwrap();
+        let sdk = local.sdk_client();
+        let tables = sdk.list_tables().send().await.unwrap();
+        assert_eq!(tables.table_names(), ["users"]);
+    });
+}
+
+/// Everything that touches the process-wide client, in one test so nothing races on it.
+#[tokio::test]
+async fn the_global_client_is_set_replaced_and_used() {
+    let first = LocalDynamo::start().unwrap();
+    let second = LocalDynamo::start().unwrap();
+
+    // The seed's `init_with_client`.
+    dynamo_table::init_with_client(first.sdk_client()).await;
+    User::dynamodb_client()
+        .await
+        .create_table::<User>()
+        .await
+        .unwrap();
+    ada().add_item().await.unwrap();
+    assert_eq!(
+        User::get_item(&"u1".into(), None).await.unwrap(),
+        Some(ada())
+    );
+
+    // A second init replaces the first; it is not silently ignored.
+    dynamo_table::set_global_client(second.client());
+    assert_eq!(
+        dynamo_table::global_client().await.endpoint(),
+        second.endpoint()
+    );
+    let err = User::get_item(&"u1".into(), None).await.unwrap_err();
+    assert!(err.is_table_not_found(), "{err:?}");
+    assert!(err.to_string().contains(second.endpoint()), "{err}");
+
+    User::dynamodb_client()
+        .await
+        .create_table::<User>()
+        .await
+        .unwrap();
+    assert_eq!(User::get_item(&"u1".into(), None).await.unwrap(), None);
+    ada().add_item().await.unwrap();
+    User::delete_item("u1".into(), None).await.unwrap();
+    assert_eq!(User::get_item(&"u1".into(), None).await.unwrap(), None);
+
+    // The seed's `init(&config)` with the seed's `defaults(...)` loader.
+    let config = dynamo_table::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-west-2"))
+        .endpoint_url(first.endpoint())
+        .credentials_provider(Credentials::new("id", "secret", None, None, "test"))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(5)
+                .with_initial_backoff(Duration::from_millis(500)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .read_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(90))
+                .build(),
+        )
+        .load()
+        .await;
+    dynamo_table::init(&config).await;
+    assert_eq!(
+        dynamo_table::global_client().await.endpoint(),
+        first.endpoint()
+    );
+    assert_eq!(
+        User::get_item(&"u1".into(), None).await.unwrap(),
+        Some(ada())
+    );
+}
