@@ -29,7 +29,12 @@ pub struct DynamoClient {
     sdk: aws_sdk_dynamodb::Client,
     prefix: Arc<str>,
     endpoint: Arc<str>,
+    batch_concurrency: usize,
 }
+
+/// Batch requests in flight at once per batch call, unless set with
+/// [`DynamoClient::with_batch_concurrency`].
+pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
 
 impl DynamoClient {
     /// A client for this configuration (region, credentials, endpoint, retries, timeouts).
@@ -43,6 +48,7 @@ impl DynamoClient {
             sdk: aws_sdk_dynamodb::Client::new(config),
             prefix: Arc::from(""),
             endpoint: Arc::from(endpoint),
+            batch_concurrency: DEFAULT_BATCH_CONCURRENCY,
         }
     }
 
@@ -61,6 +67,7 @@ impl DynamoClient {
             sdk: client,
             prefix: Arc::from(""),
             endpoint: Arc::from(endpoint.into()),
+            batch_concurrency: DEFAULT_BATCH_CONCURRENCY,
         }
     }
 
@@ -92,6 +99,26 @@ impl DynamoClient {
         }
         self.prefix = Arc::from(prefix);
         Ok(self)
+    }
+
+    /// Sets how many requests one batch call keeps in flight at once (at least 1; default
+    /// [`DEFAULT_BATCH_CONCURRENCY`]).
+    ///
+    /// ```
+    /// # async fn run() {
+    /// # let config = dynamo_table::auto_config().await;
+    /// let client = dynamo_table::DynamoClient::new(&config).with_batch_concurrency(8);
+    /// assert_eq!(client.batch_concurrency(), 8);
+    /// # }
+    /// ```
+    pub fn with_batch_concurrency(mut self, requests: usize) -> Self {
+        self.batch_concurrency = requests.max(1);
+        self
+    }
+
+    /// How many requests one batch call keeps in flight at once.
+    pub fn batch_concurrency(&self) -> usize {
+        self.batch_concurrency
     }
 
     /// The table-name prefix (empty by default).

@@ -184,6 +184,20 @@ pub enum Error {
         message: String,
     },
 
+    /// A batch left this item or key unprocessed through every retry the table's
+    /// `BATCH_RETRIES_CONFIG` allows. It was not written (or read).
+    #[error(
+        "DynamoDB left this request on table `{table}` unprocessed after {attempts} attempts \
+         (the table or partition is throttled): retry it later, raise the table's capacity, or \
+         allow more retries in `BATCH_RETRIES_CONFIG`"
+    )]
+    Unprocessed {
+        /// The table the request was for.
+        table: String,
+        /// How many times it was sent.
+        attempts: u32,
+    },
+
     /// The embedded local DynamoDB could not start.
     #[error("the embedded DynamoDB could not start: {message}")]
     LocalServer {
@@ -215,6 +229,7 @@ impl Error {
                 | Error::ConditionalCheckFailed { .. }
                 | Error::Validation { .. }
                 | Error::Throttled { .. }
+                | Error::Unprocessed { .. }
                 | Error::Service { .. }
         )
     }
@@ -237,6 +252,30 @@ impl Error {
     /// True when the endpoint could not be reached or did not answer in time.
     pub fn is_unreachable(&self) -> bool {
         matches!(self, Error::Unreachable { .. } | Error::Timeout { .. })
+    }
+
+    /// True for errors worth retrying later: throttling, unprocessed batch requests, network
+    /// failures and timeouts, and DynamoDB's internal errors.
+    ///
+    /// ```
+    /// let e = dynamo_table::Error::Unprocessed { table: "orders".into(), attempts: 3 };
+    /// assert!(e.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Throttled { .. }
+            | Error::Unprocessed { .. }
+            | Error::Unreachable { .. }
+            | Error::Timeout { .. } => true,
+            Error::Service { code, .. } => matches!(
+                code.as_str(),
+                "InternalServerError"
+                    | "InternalFailure"
+                    | "ServiceUnavailable"
+                    | "TransactionInProgressException"
+            ),
+            _ => false,
+        }
     }
 
     /// True when the library refused the input before sending a request.

@@ -7,9 +7,9 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::client::DynamoClient;
+use crate::config::RetryConfig;
 use crate::error::{Error, Result};
 use crate::key::{KeyValue, check_key_in_item, key_attribute};
-use crate::sdk_error::RequestContext;
 use crate::table::DynamoTable;
 
 /// `T`'s table on one [`DynamoClient`]: the prefixed name is fixed when the handle is made.
@@ -33,6 +33,7 @@ use crate::table::DynamoTable;
 pub struct Table<T> {
     pub(crate) client: DynamoClient,
     pub(crate) name: String,
+    pub(crate) batch_retry: RetryConfig,
     _items: PhantomData<fn() -> T>,
 }
 
@@ -42,8 +43,27 @@ impl<T: DynamoTable> Table<T> {
         Table {
             client,
             name,
+            batch_retry: T::BATCH_RETRIES_CONFIG,
             _items: PhantomData,
         }
+    }
+
+    /// Overrides `T::BATCH_RETRIES_CONFIG` for the batch operations of this handle.
+    ///
+    /// ```no_run
+    /// # use dynamo_table::{DynamoTable, RetryConfig};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String }
+    /// # fn run(client: dynamo_table::DynamoClient) {
+    /// let patient = client.table::<User>().with_batch_retries(RetryConfig::batch_default().with_max_retries(20));
+    /// # let _ = patient;
+    /// # }
+    /// ```
+    pub fn with_batch_retries(mut self, retry: RetryConfig) -> Self {
+        self.batch_retry = retry;
+        self
     }
 
     /// The full table name, prefix included.
@@ -54,14 +74,6 @@ impl<T: DynamoTable> Table<T> {
     /// The client this handle uses.
     pub fn client(&self) -> &DynamoClient {
         &self.client
-    }
-
-    pub(crate) fn context(&self, operation: &'static str) -> RequestContext<'_> {
-        RequestContext {
-            operation,
-            table: &self.name,
-            endpoint: self.client.endpoint(),
-        }
     }
 
     /// The primary-key map of an item with these key values, checked against the table's schema.
@@ -135,6 +147,7 @@ impl<T> Clone for Table<T> {
         Table {
             client: self.client.clone(),
             name: self.name.clone(),
+            batch_retry: self.batch_retry,
             _items: PhantomData,
         }
     }

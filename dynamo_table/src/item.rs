@@ -17,7 +17,7 @@ impl<T: DynamoTable> Table<T> {
             .set_item(Some(attributes))
             .send()
             .await
-            .map_err(|e| self.context("PutItem").error(e))
+            .map_err(|e| self.client.request_error("PutItem", &self.name, e))
     }
 
     /// Gets the item with this key, or `None` if there is none. The read is eventually
@@ -32,7 +32,7 @@ impl<T: DynamoTable> Table<T> {
             .set_key(Some(key))
             .send()
             .await
-            .map_err(|e| self.context("GetItem").error(e))?;
+            .map_err(|e| self.client.request_error("GetItem", &self.name, e))?;
         output.item.map(|item| self.decode_item(item)).transpose()
     }
 
@@ -46,7 +46,7 @@ impl<T: DynamoTable> Table<T> {
             .set_key(Some(key))
             .send()
             .await
-            .map_err(|e| self.context("DeleteItem").error(e))
+            .map_err(|e| self.client.request_error("DeleteItem", &self.name, e))
     }
 
     /// Deletes `item`, by its own key.

@@ -52,7 +52,7 @@ impl KeyType {
     note = "DynamoDB keys are strings (S), numbers (N) or binary (B): use `String` or an integer \
             type, or implement `dynamo_table::KeyValue` for your newtype"
 )]
-pub trait KeyValue: Clone + Send + Sync + 'static {
+pub trait KeyValue: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The DynamoDB type of this key.
     const KEY_TYPE: KeyType;
 

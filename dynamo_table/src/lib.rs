@@ -69,19 +69,30 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod backoff;
+mod batch;
+mod batch_get;
+mod batch_write;
 mod client;
 mod config;
 mod error;
 mod handle;
 mod item;
+mod item_size;
 mod key;
 #[cfg(feature = "local")]
 pub mod local;
 mod schema;
 mod sdk_error;
 mod table;
+mod table_batch;
 
-pub use client::{DynamoClient, global_client, init, init_with_client, set_global_client};
+pub use batch::{BatchStats, BatchWriteResult, Failed};
+pub use batch_write::{BatchWrite, BatchWriteReport, WriteOutcome};
+pub use client::{
+    DEFAULT_BATCH_CONCURRENCY, DynamoClient, global_client, init, init_with_client,
+    set_global_client,
+};
 pub use config::{
     BehaviorVersion, ConfigLoader, Region, RetryConfig, RetryMode, SdkConfig, TimeoutConfig,
     auto_config, defaults,
@@ -89,7 +100,8 @@ pub use config::{
 pub use error::{Error, Result};
 pub use handle::Table;
 pub use key::{KeyType, KeyValue, NoSortKey};
-pub use table::DynamoTable;
+pub use table::{DynamoTable, batch_write};
+pub use table_batch::{BatchGetResult, KeyOf};
 
 /// Derives [`DynamoTable`] for a struct with named fields. See the [crate docs](crate#the-derive).
 pub use dynamo_table_derive::DynamoTable;

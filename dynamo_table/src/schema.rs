@@ -38,7 +38,7 @@ impl<T: DynamoTable> Table<T> {
             .billing_mode(BillingMode::PayPerRequest)
             .send()
             .await
-            .map_err(|e| self.context("CreateTable").error(e))?;
+            .map_err(|e| self.client.request_error("CreateTable", &self.name, e))?;
         self.wait_until_active().await
     }
 
@@ -63,7 +63,7 @@ impl<T: DynamoTable> Table<T> {
             .table_name(&self.name)
             .send()
             .await
-            .map_err(|e| self.context("DeleteTable").error(e))?;
+            .map_err(|e| self.client.request_error("DeleteTable", &self.name, e))?;
         Ok(())
     }
 
@@ -89,7 +89,7 @@ impl<T: DynamoTable> Table<T> {
                 .table_name(&self.name)
                 .send()
                 .await
-                .map_err(|e| self.context("DescribeTable").error(e))?;
+                .map_err(|e| self.client.request_error("DescribeTable", &self.name, e))?;
             let status = output.table().and_then(|t| t.table_status());
             if matches!(status, Some(TableStatus::Active)) {
                 return Ok(());

@@ -2,14 +2,36 @@
 
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
+use crate::client::DynamoClient;
 use crate::error::Error;
+
+impl DynamoClient {
+    /// Classifies an SDK error of `operation` on `table` (a name, or a list for batches).
+    pub(crate) fn request_error<E, R>(
+        &self,
+        operation: &'static str,
+        table: &str,
+        err: SdkError<E, R>,
+    ) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        RequestContext {
+            operation,
+            table,
+            endpoint: self.endpoint(),
+        }
+        .error(err)
+    }
+}
 
 /// What a request was about, for error messages.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct RequestContext<'a> {
-    pub operation: &'static str,
-    pub table: &'a str,
-    pub endpoint: &'a str,
+struct RequestContext<'a> {
+    operation: &'static str,
+    table: &'a str,
+    endpoint: &'a str,
 }
 
 const THROTTLING_CODES: &[&str] = &[
@@ -20,7 +42,7 @@ const THROTTLING_CODES: &[&str] = &[
 
 impl RequestContext<'_> {
     /// Classifies an SDK error of any operation.
-    pub(crate) fn error<E, R>(&self, err: SdkError<E, R>) -> Error
+    fn error<E, R>(&self, err: SdkError<E, R>) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
@@ -67,8 +89,11 @@ impl RequestContext<'_> {
             SdkError::TimeoutError(_) => self.timeout(err),
             SdkError::DispatchFailure(failure) if failure.is_timeout() => self.timeout(err),
             // Not a network problem: the request could not be routed (no region, a bad
-            // endpoint URL). It never left the process.
-            SdkError::DispatchFailure(failure) if failure.is_user() || failure.is_other() => {
+            // endpoint URL) and never left the process. A transient "other" error (a
+            // connection closed mid-request) is a network problem and falls through.
+            SdkError::DispatchFailure(failure)
+                if failure.is_user() || (failure.is_other() && failure.as_other().is_none()) =>
+            {
                 self.config_error(err)
             }
             SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => Error::Unreachable {

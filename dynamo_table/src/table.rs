@@ -5,10 +5,12 @@ use std::future::Future;
 use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::batch::BatchWriteResult;
 use crate::client::{DynamoClient, global_client};
 use crate::config::RetryConfig;
 use crate::error::Result;
 use crate::key::KeyValue;
+use crate::table_batch::{BatchGetResult, KeyOf};
 
 /// A Rust type whose values are the items of one DynamoDB table.
 ///
@@ -46,7 +48,7 @@ use crate::key::KeyValue;
 /// ```
 ///
 /// The associated functions run on [`Self::dynamodb_client`]; for an explicit client use
-/// [`DynamoClient::table`], which has the same operations.
+/// [`DynamoClient::table`], whose [`Table`](crate::Table) has the same operations.
 pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'static {
     /// The partition key's type.
     type PK: KeyValue;
@@ -148,4 +150,56 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
                 .await
         }
     }
+
+    /// Reads many items by key; see [`Table::batch_get`](crate::Table::batch_get).
+    fn batch_get(
+        keys: Vec<KeyOf<Self>>,
+    ) -> impl Future<Output = Result<BatchGetResult<Self>>> + Send {
+        async move {
+            Self::dynamodb_client()
+                .await
+                .table::<Self>()
+                .batch_get(keys)
+                .await
+        }
+    }
+
+    /// Puts many items; see [`Table::batch_upsert`](crate::Table::batch_upsert).
+    fn batch_upsert(
+        items: Vec<Self>,
+    ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
+        async move {
+            Self::dynamodb_client()
+                .await
+                .table::<Self>()
+                .batch_upsert(items)
+                .await
+        }
+    }
+
+    /// Deletes many items, each by its own key; see [`Table::batch_delete`](crate::Table::batch_delete).
+    fn batch_delete(
+        items: Vec<Self>,
+    ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
+        async move {
+            Self::dynamodb_client()
+                .await
+                .table::<Self>()
+                .batch_delete(items)
+                .await
+        }
+    }
+}
+
+/// Puts `puts` and deletes `deletes` of `T`'s table in one batch, on `T`'s client; see
+/// [`Table::batch_write`](crate::Table::batch_write). For writes across several tables, use [`DynamoClient::batch_write`].
+pub async fn batch_write<T: DynamoTable>(
+    puts: Vec<T>,
+    deletes: Vec<T>,
+) -> Result<BatchWriteResult<T>> {
+    T::dynamodb_client()
+        .await
+        .table::<T>()
+        .batch_write(puts, deletes)
+        .await
 }

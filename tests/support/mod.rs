@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod fault_proxy;
+
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -58,6 +60,30 @@ impl TestDb {
             created.push(table.name().to_owned());
         }
         table
+    }
+}
+
+/// Every item of a table, read straight from the server with a paginated scan.
+pub async fn scan_all(
+    client: &DynamoClient,
+    table: &str,
+) -> Vec<std::collections::HashMap<String, dynamo_table::aws_sdk_dynamodb::types::AttributeValue>> {
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let page = client
+            .sdk()
+            .scan()
+            .table_name(table)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("scan of {table}: {e}"));
+        items.extend(page.items.unwrap_or_default());
+        start = page.last_evaluated_key;
+        if start.is_none() {
+            return items;
+        }
     }
 }
 

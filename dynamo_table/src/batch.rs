@@ -1,0 +1,205 @@
+//! What batch operations share: options, statistics, failure records and key fingerprints.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use futures::StreamExt;
+
+use crate::config::RetryConfig;
+use crate::error::Error;
+
+/// The attribute names of a table's key: partition key, then sort key.
+pub(crate) type KeyNames = (&'static str, Option<&'static str>);
+
+/// A value a batch could not process, and why. The error is shared by every value that failed
+/// for the same reason (a whole request rejected, say).
+#[derive(Debug, Clone)]
+pub struct Failed<V> {
+    /// The item or key as it was passed in.
+    pub value: V,
+    /// Why it failed. [`Error::is_retryable`] tells whether trying again later may help.
+    pub error: Arc<Error>,
+}
+
+/// Counters of one batch call, for logs and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchStats {
+    /// Requests sent (`BatchWriteItem` / `BatchGetItem` calls, retries included).
+    pub requests: u32,
+    /// Requests that were retries.
+    pub retries: u32,
+    /// Items or keys DynamoDB returned as unprocessed, summed over all attempts.
+    pub unprocessed: u64,
+    /// Whole requests that failed with a retryable error (throttling, 5xx, network) and were
+    /// sent again.
+    pub retried_errors: u32,
+}
+
+impl BatchStats {
+    pub(crate) fn add(&mut self, other: &BatchStats) {
+        self.requests += other.requests;
+        self.retries += other.retries;
+        self.unprocessed += other.unprocessed;
+        self.retried_errors += other.retried_errors;
+    }
+}
+
+/// The outcome of a batch write, one entry per input value.
+///
+/// Every input lands in exactly one of `items`, `failed` and `superseded`:
+/// `items.len() + failed.len() + superseded.len()` equals the number of inputs.
+#[derive(Debug)]
+pub struct BatchWriteResult<V> {
+    /// The values DynamoDB accepted (written, or deleted).
+    pub items: Vec<V>,
+    /// The values that were not written, each with its reason.
+    pub failed: Vec<Failed<V>>,
+    /// Values not sent because a later value in the same call had the same key: the last one
+    /// wins, as if the writes had been made in order.
+    pub superseded: Vec<V>,
+    /// Wall time of the whole call.
+    pub execution_time: Duration,
+    /// Requests, retries and unprocessed counts.
+    pub stats: BatchStats,
+}
+
+impl<V> BatchWriteResult<V> {
+    /// True when every value was written (superseded duplicates aside).
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+/// A canonical string for a key, to match DynamoDB's answers (unprocessed requests, returned
+/// items) back to the inputs. `None` if a key attribute is missing.
+pub(crate) fn fingerprint(
+    table: &str,
+    names: KeyNames,
+    attributes: &HashMap<String, AttributeValue>,
+) -> Option<String> {
+    let pk = attributes.get(names.0)?;
+    let sk = match names.1 {
+        Some(name) => Some(attributes.get(name)?),
+        None => None,
+    };
+    Some(format!("{table}\u{0}{pk:?}\u{0}{sk:?}"))
+}
+
+/// Runs `indices` in chunks of at most `size`, `concurrency` chunks at a time, and fills in
+/// each index's outcome. An index left without one (which `retry_chunk` never does) gets
+/// `missing()`, so a bug would surface as a failure, never as a lost request.
+pub(crate) async fn run_chunks<O, F, Fut>(
+    outcomes: Vec<Option<O>>,
+    indices: Vec<usize>,
+    size: usize,
+    concurrency: usize,
+    run: F,
+    missing: impl Fn() -> O,
+) -> (Vec<O>, BatchStats)
+where
+    F: FnMut(Vec<usize>) -> Fut,
+    Fut: Future<Output = (Vec<(usize, O)>, BatchStats)>,
+{
+    let mut outcomes = outcomes;
+    let mut stats = BatchStats::default();
+    let mut results = futures::stream::iter(chunks(indices, size))
+        .map(run)
+        .buffer_unordered(concurrency.max(1));
+    while let Some((settled, chunk_stats)) = results.next().await {
+        stats.add(&chunk_stats);
+        for (index, outcome) in settled {
+            outcomes[index] = Some(outcome);
+        }
+    }
+    let outcomes = outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(&missing))
+        .collect();
+    (outcomes, stats)
+}
+
+/// Splits `indices` into runs of at most `size`.
+fn chunks(indices: Vec<usize>, size: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::with_capacity(indices.len().div_ceil(size.max(1)));
+    let mut current = Vec::with_capacity(size);
+    for i in indices {
+        current.push(i);
+        if current.len() == size {
+            out.push(std::mem::replace(&mut current, Vec::with_capacity(size)));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Names of the distinct tables among `tables`, for error messages.
+pub(crate) fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = tables.collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join("`, `")
+}
+
+/// What one call for a chunk achieved: the settled requests with their outcomes and the
+/// requests DynamoDB left unprocessed, or an error for the whole call.
+pub(crate) type Attempt<O> = Result<(Vec<(usize, O)>, Vec<usize>), Error>;
+
+/// Sends a chunk (request indices) until every request is settled, a call fails with an error
+/// that is not worth retrying, or `retry` runs out. Unprocessed requests and retryable errors
+/// are retried after a jittered exponential backoff. Every index of `chunk` comes back exactly
+/// once, with its outcome.
+pub(crate) async fn retry_chunk<O, F, Fut>(
+    chunk: Vec<usize>,
+    retry: RetryConfig,
+    tables: impl Fn(&[usize]) -> String,
+    failed: impl Fn(&Arc<Error>) -> O,
+    mut attempt: F,
+) -> (Vec<(usize, O)>, BatchStats)
+where
+    F: FnMut(Vec<usize>) -> Fut,
+    Fut: Future<Output = Attempt<O>>,
+{
+    let mut results = Vec::with_capacity(chunk.len());
+    let mut stats = BatchStats::default();
+    let mut pending = chunk;
+    let mut attempts: u32 = 0;
+    loop {
+        attempts += 1;
+        stats.requests += 1;
+        let (unsettled, last_error) = match attempt(pending.clone()).await {
+            Ok((settled, unprocessed)) => {
+                results.extend(settled);
+                stats.unprocessed += unprocessed.len() as u64;
+                (unprocessed, None)
+            }
+            Err(error) if error.is_retryable() => {
+                stats.retried_errors += 1;
+                (pending, Some(error))
+            }
+            Err(error) => {
+                let error = Arc::new(error);
+                results.extend(pending.into_iter().map(|i| (i, failed(&error))));
+                return (results, stats);
+            }
+        };
+        if unsettled.is_empty() {
+            return (results, stats);
+        }
+        if attempts > retry.max_retries {
+            let error = Arc::new(last_error.unwrap_or_else(|| Error::Unprocessed {
+                table: tables(&unsettled),
+                attempts,
+            }));
+            results.extend(unsettled.into_iter().map(|i| (i, failed(&error))));
+            return (results, stats);
+        }
+        tokio::time::sleep(retry.backoff(attempts - 1)).await;
+        stats.retries += 1;
+        pending = unsettled;
+    }
+}

@@ -1,0 +1,149 @@
+//! `BatchGetItem` that accounts for every key: chunking, de-duplication, bounded concurrency,
+//! and retries of unprocessed keys with backoff.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+
+use crate::batch::{BatchStats, KeyNames, fingerprint, retry_chunk, run_chunks, table_list};
+use crate::client::DynamoClient;
+use crate::config::RetryConfig;
+use crate::error::Error;
+
+/// DynamoDB's limit of keys in one `BatchGetItem` call.
+const KEYS_PER_REQUEST: usize = 100;
+
+/// One distinct key to read.
+#[derive(Debug)]
+pub(crate) struct GetRequest {
+    pub table: String,
+    pub key_names: KeyNames,
+    pub key: HashMap<String, AttributeValue>,
+    pub fingerprint: String,
+}
+
+/// What became of one key.
+#[derive(Debug)]
+pub(crate) enum GetOutcome {
+    Found(HashMap<String, AttributeValue>),
+    NotFound,
+    Failed(Arc<Error>),
+}
+
+/// Reads every key (distinct keys only: callers de-duplicate) and returns one outcome per key,
+/// in order.
+pub(crate) async fn get_all(
+    client: &DynamoClient,
+    requests: &[GetRequest],
+    retry: RetryConfig,
+) -> (Vec<GetOutcome>, BatchStats) {
+    run_chunks(
+        (0..requests.len()).map(|_| None).collect(),
+        (0..requests.len()).collect(),
+        KEYS_PER_REQUEST,
+        client.batch_concurrency(),
+        |chunk| get_chunk(client, requests, chunk, retry),
+        || {
+            GetOutcome::Failed(Arc::new(Error::invalid(
+                "internal: no outcome for this key",
+            )))
+        },
+    )
+    .await
+}
+
+/// Reads one chunk (at most 100 keys) until every key is found or known missing, fails for
+/// good, or the retries run out.
+async fn get_chunk(
+    client: &DynamoClient,
+    requests: &[GetRequest],
+    chunk: Vec<usize>,
+    retry: RetryConfig,
+) -> (Vec<(usize, GetOutcome)>, BatchStats) {
+    let tables =
+        |indices: &[usize]| table_list(indices.iter().map(|&i| requests[i].table.as_str()));
+    let failed = |error: &Arc<Error>| GetOutcome::Failed(Arc::clone(error));
+    retry_chunk(chunk, retry, tables, failed, |pending| async move {
+        let mut by_table: HashMap<&str, Vec<HashMap<String, AttributeValue>>> = HashMap::new();
+        for &i in &pending {
+            by_table
+                .entry(requests[i].table.as_str())
+                .or_default()
+                .push(requests[i].key.clone());
+        }
+        let mut request_items = HashMap::with_capacity(by_table.len());
+        for (table, keys) in by_table {
+            let keys = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .build()
+                .map_err(|e| {
+                    Error::invalid(format!(
+                        "could not build a BatchGetItem request for table `{table}`: {e}"
+                    ))
+                })?;
+            request_items.insert(table.to_owned(), keys);
+        }
+        let output = client
+            .sdk()
+            .batch_get_item()
+            .set_request_items(Some(request_items))
+            .send()
+            .await
+            .map_err(|e| client.request_error("BatchGetItem", &tables(&pending), e))?;
+
+        let by_key: HashMap<&str, usize> = pending
+            .iter()
+            .map(|&i| (requests[i].fingerprint.as_str(), i))
+            .collect();
+        let names: HashMap<&str, KeyNames> = pending
+            .iter()
+            .map(|&i| (requests[i].table.as_str(), requests[i].key_names))
+            .collect();
+        let mut results = Vec::with_capacity(pending.len());
+        let mut settled: HashSet<usize> = HashSet::with_capacity(pending.len());
+        for (table, items) in output.responses.unwrap_or_default() {
+            let Some(&key_names) = names.get(table.as_str()) else {
+                continue;
+            };
+            for item in items {
+                let index = fingerprint(&table, key_names, &item)
+                    .and_then(|fp| by_key.get(fp.as_str()).copied());
+                if let Some(i) = index
+                    && settled.insert(i)
+                {
+                    results.push((i, GetOutcome::Found(item)));
+                }
+            }
+        }
+        let mut unread = Vec::new();
+        let mut unmatched = false;
+        for (table, keys) in &output.unprocessed_keys.unwrap_or_default() {
+            let key_names = names.get(table.as_str()).copied();
+            for key in keys.keys() {
+                let index = key_names
+                    .and_then(|n| fingerprint(table, n, key))
+                    .and_then(|fp| by_key.get(fp.as_str()).copied());
+                match index {
+                    Some(i) if settled.insert(i) => unread.push(i),
+                    Some(_) => {}
+                    None => unmatched = true,
+                }
+            }
+        }
+        for &i in &pending {
+            if settled.contains(&i) {
+                continue;
+            }
+            if unmatched {
+                // An unprocessed key we cannot place: read the unsettled keys again rather
+                // than call any of them missing.
+                unread.push(i);
+            } else {
+                results.push((i, GetOutcome::NotFound));
+            }
+        }
+        Ok((results, unread))
+    })
+    .await
+}
