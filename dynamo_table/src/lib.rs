@@ -76,12 +76,18 @@ mod batch_write;
 mod client;
 mod config;
 mod error;
+mod expression;
 mod handle;
+mod index;
 mod item;
 mod item_size;
 mod key;
 #[cfg(feature = "local")]
 pub mod local;
+mod page;
+mod query;
+mod read;
+mod scan;
 mod schema;
 mod sdk_error;
 mod table;
@@ -98,13 +104,43 @@ pub use config::{
     auto_config, defaults,
 };
 pub use error::{Error, Result};
+pub use expression::{Expression, IntoExpression};
 pub use handle::Table;
-pub use key::{KeyType, KeyValue, NoSortKey};
+pub use index::{DynamoIndex, GSITable, IndexTable, SeedGsi};
+pub use key::{Binary, IntoKey, KeyType, KeyValue, NoSortKey};
+pub use page::{Cursor, QueryResult};
+pub use query::{Query, SortKey};
+pub use scan::Scan;
+pub use schema::{IndexKind, IndexSchema, KeyAttribute};
 pub use table::{DynamoTable, batch_write};
 pub use table_batch::{BatchGetResult, KeyOf};
 
 /// Derives [`DynamoTable`] for a struct with named fields. See the [crate docs](crate#the-derive).
 pub use dynamo_table_derive::DynamoTable;
+
+/// Derives [`KeyValue`] for a newtype (`struct UserId(String)`) by delegating to the inner
+/// value, so the newtype can be a key.
+///
+/// ```
+/// use dynamo_table::{KeyType, KeyValue};
+/// #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, KeyValue)]
+/// struct UserId(String);
+/// assert_eq!(<UserId as KeyValue>::KEY_TYPE, KeyType::S);
+/// ```
+pub use dynamo_table_derive::KeyValue;
+
+/// A condition or filter expression checked at compile time: a syntax error or a bare
+/// reserved word is a compile error that names the fix. Expands to an [`Expression`].
+///
+/// ```
+/// let filter = dynamo_table::expr!("#status = :s AND created_at > :t");
+/// assert_eq!(filter.value_placeholders(), [":s", ":t"]);
+/// ```
+///
+/// ```compile_fail
+/// let filter = dynamo_table::expr!("status = :s"); // `status` is reserved: write `#status`
+/// ```
+pub use dynamo_table_derive::expr;
 
 /// The `aws-sdk-dynamodb` crate this version is built on, for requests the library does not wrap.
 pub use aws_sdk_dynamodb;
@@ -119,5 +155,6 @@ struct ReadmeDoctests;
 pub mod __private {
     pub use core::clone::Clone;
     pub use core::option::Option;
+    pub use core::time::Duration;
     pub use std::string::String;
 }

@@ -1,16 +1,49 @@
-//! Creating and deleting a table from a [`DynamoTable`]'s key schema.
+//! A table's schema as data (key attributes, indexes), and creating or deleting a table from it.
 
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType as KeyRole, TableStatus,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType as KeyRole,
+    LocalSecondaryIndex, Projection, ProjectionType, TableStatus,
 };
 
 use crate::client::is_table_name_char;
 use crate::error::{Error, Result};
 use crate::handle::Table;
-use crate::key::KeyValue;
+use crate::key::{KeyType, KeyValue};
 use crate::table::DynamoTable;
+
+/// A key attribute: its name and DynamoDB type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyAttribute {
+    /// The attribute name.
+    pub name: &'static str,
+    /// Its DynamoDB type.
+    pub key_type: KeyType,
+}
+
+/// Global or local secondary index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndexKind {
+    /// A global secondary index: its own partition key, eventually consistent reads only.
+    Global,
+    /// A local secondary index: the table's partition key with another sort key.
+    Local,
+}
+
+/// A secondary index of a table, as the derive describes it. Indexes project every attribute,
+/// so a query on an index returns whole items that deserialize into the table's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IndexSchema {
+    /// The index name.
+    pub name: &'static str,
+    /// Global or local.
+    pub kind: IndexKind,
+    /// The index's partition key (for a local index, the table's).
+    pub partition_key: KeyAttribute,
+    /// The index's sort key, if any.
+    pub sort_key: Option<KeyAttribute>,
+}
 
 /// How long [`Table::create`] waits for a new table to become active.
 const ACTIVE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -23,19 +56,62 @@ impl<T: DynamoTable> Table<T> {
     /// [`Table::create_if_not_exists`].
     pub async fn create(&self) -> Result<()> {
         self.check_name()?;
-        let mut keys = vec![key_element(T::PARTITION_KEY, KeyRole::Hash)?];
-        let mut attributes = vec![attribute(T::PARTITION_KEY, &<T::PK as KeyValue>::KEY_TYPE)?];
-        if let Some(sort_key) = T::SORT_KEY {
-            keys.push(key_element(sort_key, KeyRole::Range)?);
-            attributes.push(attribute(sort_key, &<T::SK as KeyValue>::KEY_TYPE)?);
+        let pk = KeyAttribute {
+            name: T::PARTITION_KEY,
+            key_type: <T::PK as KeyValue>::KEY_TYPE,
+        };
+        let sk = T::SORT_KEY.map(|name| KeyAttribute {
+            name,
+            key_type: <T::SK as KeyValue>::KEY_TYPE,
+        });
+        let mut attributes: Vec<KeyAttribute> = Vec::new();
+        let mut define = |attribute: KeyAttribute| {
+            if !attributes.iter().any(|a| a.name == attribute.name) {
+                attributes.push(attribute);
+            }
+        };
+        define(pk);
+        sk.into_iter().for_each(&mut define);
+        for index in T::INDEXES {
+            define(index.partition_key);
+            index.sort_key.into_iter().for_each(&mut define);
         }
-        self.client
+
+        let mut request = self
+            .client
             .sdk()
             .create_table()
             .table_name(&self.name)
-            .set_key_schema(Some(keys))
-            .set_attribute_definitions(Some(attributes))
-            .billing_mode(BillingMode::PayPerRequest)
+            .set_key_schema(Some(key_schema(pk, sk)?))
+            .billing_mode(BillingMode::PayPerRequest);
+        for attribute in attributes {
+            request = request.attribute_definitions(definition(attribute)?);
+        }
+        for index in T::INDEXES {
+            let projection = Projection::builder()
+                .projection_type(ProjectionType::All)
+                .build();
+            let keys = key_schema(index.partition_key, index.sort_key)?;
+            request = match index.kind {
+                IndexKind::Global => request.global_secondary_indexes(
+                    GlobalSecondaryIndex::builder()
+                        .index_name(index.name)
+                        .set_key_schema(Some(keys))
+                        .projection(projection)
+                        .build()
+                        .map_err(|e| Error::invalid(format!("index `{}`: {e}", index.name)))?,
+                ),
+                IndexKind::Local => request.local_secondary_indexes(
+                    LocalSecondaryIndex::builder()
+                        .index_name(index.name)
+                        .set_key_schema(Some(keys))
+                        .projection(projection)
+                        .build()
+                        .map_err(|e| Error::invalid(format!("index `{}`: {e}", index.name)))?,
+                ),
+            };
+        }
+        request
             .send()
             .await
             .map_err(|e| self.client.request_error("CreateTable", &self.name, e))?;
@@ -113,6 +189,14 @@ impl<T: DynamoTable> Table<T> {
     }
 }
 
+fn key_schema(pk: KeyAttribute, sk: Option<KeyAttribute>) -> Result<Vec<KeySchemaElement>> {
+    let mut keys = vec![key_element(pk.name, KeyRole::Hash)?];
+    if let Some(sk) = sk {
+        keys.push(key_element(sk.name, KeyRole::Range)?);
+    }
+    Ok(keys)
+}
+
 fn key_element(name: &str, role: KeyRole) -> Result<KeySchemaElement> {
     KeySchemaElement::builder()
         .attribute_name(name)
@@ -121,10 +205,10 @@ fn key_element(name: &str, role: KeyRole) -> Result<KeySchemaElement> {
         .map_err(|e| Error::invalid(format!("key schema element `{name}`: {e}")))
 }
 
-fn attribute(name: &str, key_type: &crate::key::KeyType) -> Result<AttributeDefinition> {
+fn definition(attribute: KeyAttribute) -> Result<AttributeDefinition> {
     AttributeDefinition::builder()
-        .attribute_name(name)
-        .attribute_type(key_type.scalar_type())
+        .attribute_name(attribute.name)
+        .attribute_type(attribute.key_type.scalar_type())
         .build()
-        .map_err(|e| Error::invalid(format!("attribute definition `{name}`: {e}")))
+        .map_err(|e| Error::invalid(format!("attribute definition `{}`: {e}", attribute.name)))
 }

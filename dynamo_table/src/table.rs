@@ -10,6 +10,7 @@ use crate::client::{DynamoClient, global_client};
 use crate::config::RetryConfig;
 use crate::error::Result;
 use crate::key::KeyValue;
+use crate::schema::IndexSchema;
 use crate::table_batch::{BatchGetResult, KeyOf};
 
 /// A Rust type whose values are the items of one DynamoDB table.
@@ -66,6 +67,9 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     const DEFAULT_PAGE_SIZE: u16 = 10;
     /// How batch operations retry unprocessed items.
     const BATCH_RETRIES_CONFIG: RetryConfig = RetryConfig::batch_default();
+    /// The table's secondary indexes (the derive fills this in from `gsi(...)` / `lsi(...)`);
+    /// used to create the table.
+    const INDEXES: &'static [IndexSchema] = &[];
 
     /// This item's partition key.
     fn partition_key(&self) -> Self::PK;

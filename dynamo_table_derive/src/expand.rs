@@ -1,15 +1,16 @@
 //! Code generation from a valid [`TableModel`]. Nothing here can fail.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::model::TableModel;
+use crate::key_types::is_string;
+use crate::model::{IndexKind, IndexModel, KeyField, TableModel};
 
 /// The whole derive: the impl, or the errors plus a stub impl that keeps follow-on errors away.
 pub(crate) fn derive(input: &syn::DeriveInput) -> TokenStream {
     match TableModel::from_input(input) {
-        Ok(model) => table_impl(&model),
+        Ok(model) => table(&model),
         Err(errors) => {
             let errors = errors.write_errors();
             let stub = fallback_impl(input);
@@ -18,20 +19,47 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> TokenStream {
     }
 }
 
-fn table_impl(model: &TableModel) -> TokenStream {
-    let krate = quote!(::dynamo_table);
+/// `by_status` -> `ByStatus`.
+fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn key_type(krate: &syn::Path, field: &KeyField) -> TokenStream {
+    let ty = &field.ty;
+    // Spanned on the field's type, so "cannot be a DynamoDB key" points at the field.
+    quote_spanned!(ty.span()=> <#ty as #krate::KeyValue>::KEY_TYPE)
+}
+
+fn key_attribute(krate: &syn::Path, field: &KeyField) -> TokenStream {
+    let name = &field.attribute;
+    let key_type = key_type(krate, field);
+    quote!(#krate::KeyAttribute { name: #name, key_type: #key_type })
+}
+
+fn table(model: &TableModel) -> TokenStream {
+    let krate = &model.krate;
     let private = quote!(#krate::__private);
     let ident = &model.ident;
+    let vis = &model.vis;
     let table = &model.table;
+    let key_ident = format_ident!("{}Key", ident);
 
     let pk = &model.pk;
     let pk_ty = &pk.ty;
     let pk_ident = &pk.ident;
     let pk_attribute = &pk.attribute;
-    // Spanned on the field's type, so "cannot be a DynamoDB key" points at the field.
     let pk_assoc = quote_spanned!(pk_ty.span()=> type PK = #pk_ty;);
 
-    let (sk_assoc, sk_const, sk_fn) = match &model.sk {
+    let (sk_assoc, sk_const, sk_fn, sk_key_field, sk_key_value, sk_from_key) = match &model.sk {
         Some(sk) => {
             let sk_ty = &sk.ty;
             let sk_ident = &sk.ident;
@@ -44,16 +72,67 @@ fn table_impl(model: &TableModel) -> TokenStream {
                         #private::Option::Some(#private::Clone::clone(&self.#sk_ident))
                     }
                 },
+                quote!(#[doc = "The sort key."] pub #sk_ident: #sk_ty,),
+                quote!(#sk_ident: #private::Clone::clone(&self.#sk_ident),),
+                quote!(#private::Option::Some(key.#sk_ident)),
             )
         }
         None => (
             quote!(type SK = #krate::NoSortKey;),
             quote!(#private::Option::None),
             quote!(),
+            quote!(),
+            quote!(),
+            quote!(#private::Option::None),
         ),
     };
 
+    let page_size = model
+        .page_size
+        .map(|n| quote!(const DEFAULT_PAGE_SIZE: u16 = #n;));
+    let retries = model.batch_retries.as_ref().map(|r| {
+        let (max, initial, cap) = (r.max_retries, r.initial_delay_ms, r.max_delay_ms);
+        quote! {
+            const BATCH_RETRIES_CONFIG: #krate::RetryConfig = #krate::RetryConfig {
+                max_retries: #max,
+                initial_delay: #private::Duration::from_millis(#initial),
+                max_delay: #private::Duration::from_millis(#cap),
+            };
+        }
+    });
+    let index_schemas = model.indexes.iter().map(|index| {
+        let name = &index.name;
+        let kind = match index.kind {
+            IndexKind::Global => quote!(#krate::IndexKind::Global),
+            IndexKind::Local => quote!(#krate::IndexKind::Local),
+        };
+        let pk = key_attribute(krate, &index.pk);
+        let sk = match &index.sk {
+            Some(sk) => {
+                let sk = key_attribute(krate, sk);
+                quote!(#private::Option::Some(#sk))
+            }
+            None => quote!(#private::Option::None),
+        };
+        quote!(#krate::IndexSchema { name: #name, kind: #kind, partition_key: #pk, sort_key: #sk })
+    });
+
+    let key_doc = format!("The primary key of a `{ident}` item (table `{table}`).");
+    let key_fn_doc = format!("This item's primary key as a [`{key_ident}`].");
+    let indexes = model.indexes.iter().map(|index| index_items(model, index));
+    let gsi_table = seed_gsi_table(model);
+
     quote! {
+        #[doc = #key_doc]
+        #[derive(Debug, Clone)]
+        #vis struct #key_ident {
+            #[doc = "The partition key."]
+            pub #pk_ident: #pk_ty,
+            #sk_key_field
+        }
+
+        #(#indexes)*
+
         const _: () = {
             #[automatically_derived]
             impl #krate::DynamoTable for #ident {
@@ -62,6 +141,9 @@ fn table_impl(model: &TableModel) -> TokenStream {
                 const TABLE: &'static str = #table;
                 const PARTITION_KEY: &'static str = #pk_attribute;
                 const SORT_KEY: #private::Option<&'static str> = #sk_const;
+                const INDEXES: &'static [#krate::IndexSchema] = &[#(#index_schemas),*];
+                #page_size
+                #retries
 
                 fn partition_key(&self) -> Self::PK {
                     #private::Clone::clone(&self.#pk_ident)
@@ -69,7 +151,176 @@ fn table_impl(model: &TableModel) -> TokenStream {
 
                 #sk_fn
             }
+
+            #[automatically_derived]
+            impl #ident {
+                #[doc = #key_fn_doc]
+                #vis fn key(&self) -> #key_ident {
+                    #key_ident {
+                        #pk_ident: #private::Clone::clone(&self.#pk_ident),
+                        #sk_key_value
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl #krate::IntoKey<#ident> for #key_ident {
+                fn into_key(self) -> #krate::KeyOf<#ident> {
+                    let key = self;
+                    (key.#pk_ident, #sk_from_key)
+                }
+            }
+
+            #[automatically_derived]
+            impl #krate::IntoKey<#ident> for &#key_ident {
+                fn into_key(self) -> #krate::KeyOf<#ident> {
+                    #krate::IntoKey::<#ident>::into_key(#private::Clone::clone(self))
+                }
+            }
+
+            #gsi_table
         };
+    }
+}
+
+/// The marker type, key struct and `DynamoIndex` impl of one index.
+fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
+    let krate = &model.krate;
+    let private = quote!(#krate::__private);
+    let table_ident = &model.ident;
+    let vis = &model.vis;
+    let marker = format_ident!("{}{}Index", table_ident, pascal(&index.name));
+    let key_ident = format_ident!("{}Key", marker);
+    let name = &index.name;
+    let kind = match index.kind {
+        IndexKind::Global => quote!(#krate::IndexKind::Global),
+        IndexKind::Local => quote!(#krate::IndexKind::Local),
+    };
+    let pk_ty = &index.pk.ty;
+    let pk_ident = &index.pk.ident;
+    let pk_attribute = &index.pk.attribute;
+    let read = |field: &KeyField| {
+        let ident = &field.ident;
+        if field.optional {
+            quote!(#private::Clone::clone(self_item.#ident.as_ref()?))
+        } else {
+            quote!(#private::Clone::clone(&self_item.#ident))
+        }
+    };
+    let pk_read = read(&index.pk);
+    let (sk_assoc, sk_const, sk_field, sk_read) = match &index.sk {
+        Some(sk) => {
+            let sk_ty = &sk.ty;
+            let sk_ident = &sk.ident;
+            let sk_attribute = &sk.attribute;
+            let value = read(sk);
+            (
+                quote_spanned!(sk_ty.span()=> type SK = #sk_ty;),
+                quote!(#private::Option::Some(#sk_attribute)),
+                quote!(#[doc = "The index sort key."] pub #sk_ident: #sk_ty,),
+                quote!(#sk_ident: #value,),
+            )
+        }
+        None => (
+            quote!(type SK = #krate::NoSortKey;),
+            quote!(#private::Option::None),
+            quote!(),
+            quote!(),
+        ),
+    };
+    let kind_word = match index.kind {
+        IndexKind::Global => "global",
+        IndexKind::Local => "local",
+    };
+    let marker_doc = format!(
+        "The {kind_word} secondary index `{name}` of [`{table_ident}`]'s table; query it with \
+         `client.table::<{table_ident}>().index::<{marker}>()`."
+    );
+    let key_doc = format!("The key of a `{table_ident}` item in index `{name}`.");
+    quote! {
+        #[doc = #marker_doc]
+        #[derive(Debug, Clone, Copy)]
+        #vis struct #marker;
+
+        #[doc = #key_doc]
+        #[derive(Debug, Clone)]
+        #vis struct #key_ident {
+            #[doc = "The index partition key."]
+            pub #pk_ident: #pk_ty,
+            #sk_field
+        }
+
+        const _: () = {
+            #[automatically_derived]
+            impl #krate::DynamoIndex for #marker {
+                type Table = #table_ident;
+                type PK = #pk_ty;
+                #sk_assoc
+                const NAME: &'static str = #name;
+                const KIND: #krate::IndexKind = #kind;
+                const PARTITION_KEY: &'static str = #pk_attribute;
+                const SORT_KEY: #private::Option<&'static str> = #sk_const;
+            }
+
+            #[automatically_derived]
+            impl #marker {
+                /// The item's key in this index, or `None` when the item is not in it (an
+                /// optional index key that is absent).
+                #vis fn key_of(self_item: &#table_ident) -> #private::Option<#key_ident> {
+                    #private::Option::Some(#key_ident {
+                        #pk_ident: #pk_read,
+                        #sk_read
+                    })
+                }
+            }
+        };
+    }
+}
+
+/// The seed's `GSITable`, for a struct with exactly one global index keyed by `String`s.
+fn seed_gsi_table(model: &TableModel) -> TokenStream {
+    let mut globals = model.indexes.iter().filter(|i| i.kind == IndexKind::Global);
+    let (Some(index), None) = (globals.next(), globals.next()) else {
+        return quote!();
+    };
+    let plain_string = |f: &KeyField| !f.optional && is_string(&f.ty);
+    if !plain_string(&index.pk) || !index.sk.as_ref().is_none_or(plain_string) {
+        return quote!();
+    }
+    let krate = &model.krate;
+    let private = quote!(#krate::__private);
+    let ident = &model.ident;
+    let name = &index.name;
+    let pk_attribute = &index.pk.attribute;
+    let pk_ident = &index.pk.ident;
+    let (sk_const, sk_fn) = match &index.sk {
+        Some(sk) => {
+            let attribute = &sk.attribute;
+            let sk_ident = &sk.ident;
+            (
+                quote!(const GSI_SORT_KEY: #private::Option<&'static str> = #private::Option::Some(#attribute);),
+                quote! {
+                    fn gsi_sort_key(&self) -> #private::Option<#private::String> {
+                        #private::Option::Some(#private::Clone::clone(&self.#sk_ident))
+                    }
+                },
+            )
+        }
+        None => (quote!(), quote!()),
+    };
+    quote! {
+        #[automatically_derived]
+        impl #krate::GSITable for #ident {
+            const GSI_NAME: &'static str = #name;
+            const GSI_PARTITION_KEY: &'static str = #pk_attribute;
+            #sk_const
+
+            fn gsi_partition_key(&self) -> #private::String {
+                #private::Clone::clone(&self.#pk_ident)
+            }
+
+            #sk_fn
+        }
     }
 }
 
@@ -77,7 +328,7 @@ fn table_impl(model: &TableModel) -> TokenStream {
 /// table functions do not add errors of their own. Not emitted for generic types, where it
 /// could not be written without knowing the bounds.
 fn fallback_impl(input: &syn::DeriveInput) -> TokenStream {
-    if !input.generics.params.is_empty() {
+    if !input.generics.params.is_empty() || !matches!(input.data, syn::Data::Struct(_)) {
         return quote!();
     }
     let ident = &input.ident;

@@ -1,17 +1,22 @@
-//! The `#[derive(DynamoTable)]` macro of `dynamo_table`. Use it through that crate, which
-//! documents it.
+//! The `#[derive(DynamoTable)]`, `#[derive(KeyValue)]` and `expr!` macros of `dynamo_table`.
+//! Use them through that crate, which documents them.
 //!
-//! The macro runs in three stages, each in its own module: [`attrs`] parses the `#[dynamo(...)]`
-//! attributes (syntax only), [`model`] checks their meaning and builds a model that cannot be
-//! invalid, and [`expand`] turns the model into code without failing.
+//! `DynamoTable` runs in three stages, each in its own module: [`attrs`] parses the
+//! `#[dynamo(...)]` attributes (syntax only), [`model`] checks their meaning and builds a model
+//! that cannot be invalid, and [`expand`] turns the model into code without failing.
 
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
+
 mod attrs;
 mod expand;
+mod expr;
+mod key_types;
+mod key_value;
 mod model;
+mod serde_names;
 
 use proc_macro::TokenStream;
 
@@ -20,4 +25,17 @@ use proc_macro::TokenStream;
 pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()
+}
+
+/// See the `dynamo_table` crate.
+#[proc_macro_derive(KeyValue)]
+pub fn derive_key_value(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    key_value::expand(&input).into()
+}
+
+/// See the `dynamo_table` crate.
+#[proc_macro]
+pub fn expr(input: TokenStream) -> TokenStream {
+    expr::expand(input.into()).into()
 }

@@ -1,153 +1,627 @@
 //! Validation: from the attributes as written to a [`TableModel`] that is valid by construction.
 //! Every check of meaning lives here, and every error is collected before any is reported.
 
+use std::collections::HashMap;
+
 use darling::FromDeriveInput;
+use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
-use crate::attrs::{ContainerAttrs, FieldAttrs};
+use crate::attrs::{ContainerAttrs, FieldAttrs, IndexAttrs};
+use crate::key_types::{option_inner, why_not_a_key};
+use crate::serde_names::{self, SerdeField};
+
+/// DynamoDB's limits on indexes per table.
+const MAX_GLOBAL_INDEXES: usize = 20;
+const MAX_LOCAL_INDEXES: usize = 5;
 
 /// A table declaration that passed every check.
 pub(crate) struct TableModel {
     pub ident: syn::Ident,
+    pub vis: syn::Visibility,
+    pub krate: syn::Path,
     pub table: String,
+    pub page_size: Option<u16>,
+    pub batch_retries: Option<Retries>,
     pub pk: KeyField,
     pub sk: Option<KeyField>,
+    pub indexes: Vec<IndexModel>,
+}
+
+/// The seed's `BATCH_RETRIES_CONFIG`, checked.
+pub(crate) struct Retries {
+    pub max_retries: u32,
+    pub initial_delay_ms: u64,
+    pub max_delay_ms: u64,
 }
 
 /// A key field: the Rust field and the attribute name DynamoDB sees.
+#[derive(Clone)]
 pub(crate) struct KeyField {
     pub ident: syn::Ident,
+    /// The key's type (for an optional index key, the type inside the `Option`).
     pub ty: syn::Type,
     pub attribute: String,
+    /// An index key held in an `Option` (a sparse index: items without it are not indexed).
+    pub optional: bool,
 }
 
-impl KeyField {
-    fn new(ident: &syn::Ident, ty: &syn::Type) -> Self {
-        KeyField {
-            ident: ident.clone(),
-            ty: ty.clone(),
-            attribute: ident.unraw().to_string(),
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum IndexKind {
+    Global,
+    Local,
+}
+
+impl IndexKind {
+    fn word(self) -> &'static str {
+        match self {
+            IndexKind::Global => "gsi",
+            IndexKind::Local => "lsi",
         }
     }
 }
 
+/// A secondary index that passed every check.
+pub(crate) struct IndexModel {
+    pub name: String,
+    pub kind: IndexKind,
+    pub pk: KeyField,
+    pub sk: Option<KeyField>,
+}
+
+/// One `gsi(...)` / `lsi(...)` on one field.
+struct IndexEntry<'a> {
+    attrs: &'a IndexAttrs,
+    kind: IndexKind,
+    field: &'a NamedField<'a>,
+}
+
+/// A field with its DynamoDB attribute name worked out.
+struct NamedField<'a> {
+    attrs: &'a FieldAttrs,
+    ident: &'a syn::Ident,
+    attribute: String,
+    serde: SerdeField,
+}
+
+fn error(span: Span, message: impl std::fmt::Display) -> darling::Error {
+    darling::Error::custom(message).with_span(&span)
+}
+
 impl TableModel {
     pub(crate) fn from_input(input: &syn::DeriveInput) -> darling::Result<Self> {
+        check_shape(input)?;
         let attrs = ContainerAttrs::from_derive_input(input)?;
         let mut errors = darling::Error::accumulator();
 
         let table = match &attrs.table {
             Some(name) => {
-                if let Err(problem) = check_table_name(name) {
-                    errors.push(darling::Error::custom(problem).with_span(&name.span()));
+                if let Err(problem) = check_name("table", name) {
+                    errors.push(error(name.span(), problem));
                 }
                 Some(name.as_str().to_owned())
             }
             None => {
-                errors.push(
-                    darling::Error::custom(
-                        "missing the table name: add `#[dynamo(table = \"...\")]` to the struct, \
-                         e.g. `#[dynamo(table = \"orders\")]`",
-                    )
-                    .with_span(&attrs.ident),
-                );
+                errors.push(error(
+                    attrs.ident.span(),
+                    "missing the table name: add `#[dynamo(table = \"...\")]` to the struct, \
+                     e.g. `#[dynamo(table = \"orders\")]`",
+                ));
                 None
             }
         };
-
         if let Some(param) = attrs.generics.params.first() {
-            errors.push(
-                darling::Error::custom(
-                    "`DynamoTable` cannot be derived for a generic struct: one Rust type maps to \
-                     one table, so remove the generic parameters",
-                )
-                .with_span(&param.span()),
-            );
+            errors.push(error(
+                param.span(),
+                "`DynamoTable` cannot be derived for a generic struct: one Rust type maps to \
+                 one table, so remove the generic parameters",
+            ));
         }
+        let page_size = attrs
+            .page_size
+            .as_ref()
+            .and_then(|lit| match lit.base10_parse::<u16>() {
+                Ok(0) | Err(_) => {
+                    errors.push(error(
+                        lit.span(),
+                        "`page_size` must be 1 to 65535: it is the number of items a page reads \
+                         when no limit is given",
+                    ));
+                    None
+                }
+                Ok(n) => Some(n),
+            });
+        let batch_retries = attrs.batch_retries.as_ref().and_then(|r| {
+            let retries = Retries {
+                max_retries: r.max_retries.unwrap_or(8),
+                initial_delay_ms: r.initial_delay_ms.unwrap_or(50),
+                max_delay_ms: r.max_delay_ms.unwrap_or(5_000),
+            };
+            if retries.max_delay_ms < retries.initial_delay_ms {
+                errors.push(error(
+                    r.span(),
+                    format!(
+                        "`max_delay_ms` ({}) is below `initial_delay_ms` ({}): the cap must be at \
+                         least the first delay",
+                        retries.max_delay_ms, retries.initial_delay_ms
+                    ),
+                ));
+                return None;
+            }
+            Some(retries)
+        });
 
-        let fields = match &attrs.data {
-            darling::ast::Data::Struct(fields) => fields.fields.iter().collect(),
+        let rename_all = serde_names::rename_all(&attrs.attrs);
+        let fields: Vec<NamedField<'_>> = match &attrs.data {
+            darling::ast::Data::Struct(fields) => fields
+                .fields
+                .iter()
+                .filter_map(|f| name_field(f, rename_all.as_deref(), &mut errors))
+                .collect(),
             darling::ast::Data::Enum(_) => Vec::new(),
         };
-        let pk = single_key(&fields, |f| &f.pk, "pk", "partition key", &mut errors);
-        let sk = single_key(&fields, |f| &f.sk, "sk", "sort key", &mut errors);
+        check_unique_attributes(&fields, &mut errors);
 
-        if pk.is_none() {
-            errors.push(
-                darling::Error::custom(
-                    "no partition key: mark the field that holds it with `#[dynamo(pk)]`",
-                )
-                .with_span(&attrs.ident),
-            );
+        let pk = single_key(&fields, |f| &f.attrs.pk, "pk", "partition key", &mut errors);
+        let sk = single_key(&fields, |f| &f.attrs.sk, "sk", "sort key", &mut errors);
+        if let (Some(pk), Some(sk)) = (&pk, &sk)
+            && pk.ident == sk.ident
+        {
+            errors.push(error(
+                sk.ident.span(),
+                format!(
+                    "`{}` is marked both `pk` and `sk`: a key needs two different attributes, \
+                     so keep one of the two",
+                    sk.ident
+                ),
+            ));
         }
+        if pk.is_none() {
+            errors.push(error(
+                attrs.ident.span(),
+                "no partition key: mark the field that holds it with `#[dynamo(pk)]`",
+            ));
+        }
+
+        let indexes = match &pk {
+            Some(pk) => collect_indexes(&fields, pk, sk.as_ref(), &mut errors),
+            None => Vec::new(),
+        };
 
         errors.finish()?;
         match (table, pk) {
             (Some(table), Some(pk)) => Ok(TableModel {
+                krate: attrs
+                    .krate
+                    .clone()
+                    .unwrap_or_else(|| syn::parse_quote!(::dynamo_table)),
                 ident: attrs.ident,
+                vis: attrs.vis,
                 table,
+                page_size,
+                batch_retries,
                 pk,
                 sk,
+                indexes,
             }),
-            // Unreachable: a missing table or pk pushed an error above.
-            _ => {
-                Err(darling::Error::custom("invalid `#[dynamo]` attributes")
-                    .with_span(&input.ident))
-            }
+            // A missing table name or key pushed an error above.
+            _ => Err(error(input.ident.span(), "invalid `#[dynamo]` attributes")),
         }
     }
 }
 
-/// The one field marked with `flag`; a second one is an error at its flag.
-fn single_key(
-    fields: &[&FieldAttrs],
-    flag: impl Fn(&FieldAttrs) -> &darling::util::Flag,
-    word: &str,
-    role: &str,
-    errors: &mut darling::error::Accumulator,
-) -> Option<KeyField> {
-    let mut found: Option<KeyField> = None;
-    for field in fields {
-        let marker = flag(field);
-        if !marker.is_present() {
-            continue;
-        }
-        let Some(ident) = &field.ident else { continue };
-        match &found {
-            None => found = Some(KeyField::new(ident, &field.ty)),
-            Some(first) => errors.push(
-                darling::Error::custom(format!(
-                    "a second `#[dynamo({word})]`: `{}` is already the {role}; a table has \
-                     exactly one, so remove this one",
-                    first.ident
-                ))
-                .with_span(&marker.span()),
-            ),
-        }
+/// Only a struct with named fields maps to items.
+fn check_shape(input: &syn::DeriveInput) -> darling::Result<()> {
+    let hint = "`DynamoTable` needs a struct with named fields: each field is an attribute of \
+                the item";
+    match &input.data {
+        syn::Data::Enum(e) => Err(error(
+            e.enum_token.span(),
+            format!("{hint}; an enum cannot be a table (wrap it in a struct field)"),
+        )),
+        syn::Data::Union(u) => Err(error(u.union_token.span(), hint)),
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Named(_) => Ok(()),
+            syn::Fields::Unnamed(fields) => Err(error(
+                fields.span(),
+                format!("{hint}; give this tuple struct's fields names"),
+            )),
+            syn::Fields::Unit => Err(error(
+                input.ident.span(),
+                format!("{hint}; this unit struct has none"),
+            )),
+        },
     }
-    found
 }
 
 /// DynamoDB's rule for table and index names: 3-255 characters of `A-Z a-z 0-9 _ - .`.
-pub(crate) fn check_table_name(name: &str) -> Result<(), String> {
-    let len = name.chars().count();
+pub(crate) fn check_name(what: &str, name: &str) -> Result<(), String> {
     if let Some(bad) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
     {
         return Err(format!(
-            "`{name}` is not a valid DynamoDB table name: `{bad}` is not allowed; use only \
+            "`{name}` is not a valid DynamoDB {what} name: `{bad}` is not allowed; use only \
              A-Z a-z 0-9 _ - ."
         ));
     }
+    let len = name.chars().count();
     if !(3..=255).contains(&len) {
         return Err(format!(
-            "`{name}` is not a valid DynamoDB table name: it has {len} characters, and a name \
+            "`{name}` is not a valid DynamoDB {what} name: it has {len} characters, and a name \
              needs 3 to 255"
         ));
     }
     Ok(())
+}
+
+/// Works out the attribute name serde writes for a field (and checks `#[dynamo(rename)]`
+/// against it).
+fn name_field<'a>(
+    field: &'a FieldAttrs,
+    rename_all: Option<&str>,
+    errors: &mut darling::error::Accumulator,
+) -> Option<NamedField<'a>> {
+    let ident = field.ident.as_ref()?;
+    let serde = serde_names::field(&field.attrs);
+    let base = ident.unraw().to_string();
+    let serde_name = serde
+        .rename
+        .as_ref()
+        .map(|r| r.0.clone())
+        .or_else(|| rename_all.and_then(|rule| serde_names::apply_rule(rule, &base)))
+        .unwrap_or(base);
+    let attribute = match &field.rename {
+        Some(rename) => {
+            if let Some((serde_rename, _)) = &serde.rename
+                && serde_rename != rename.as_str()
+            {
+                errors.push(error(
+                    rename.span(),
+                    format!(
+                        "`#[dynamo(rename = \"{}\")]` disagrees with `#[serde(rename = \
+                         \"{serde_rename}\")]`, and serde is what writes the item: use the same \
+                         name in both, or drop the dynamo rename",
+                        rename.as_str()
+                    ),
+                ));
+            }
+            rename.as_str().to_owned()
+        }
+        None => serde_name,
+    };
+    if attribute.is_empty() {
+        errors.push(error(
+            ident.span(),
+            "an attribute name cannot be empty: rename the field to a non-empty name",
+        ));
+    }
+    Some(NamedField {
+        attrs: field,
+        ident,
+        attribute,
+        serde,
+    })
+}
+
+/// Two fields may not end up with the same attribute name.
+fn check_unique_attributes(fields: &[NamedField<'_>], errors: &mut darling::error::Accumulator) {
+    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    for field in fields {
+        if field.serde.skip.is_some() || field.serde.flatten.is_some() {
+            continue;
+        }
+        if let Some(first) = seen.insert(&field.attribute, field.ident) {
+            errors.push(error(
+                field.ident.span(),
+                format!(
+                    "fields `{first}` and `{}` are both written as the DynamoDB attribute `{}` \
+                     (after renames): give one of them another name",
+                    field.ident, field.attribute
+                ),
+            ));
+        }
+    }
+}
+
+/// Checks that a key field is always written, and has a type DynamoDB can key on.
+fn check_key_field(
+    field: &NamedField<'_>,
+    marker: Span,
+    what: &str,
+    optional_allowed: bool,
+    errors: &mut darling::error::Accumulator,
+) -> Option<KeyField> {
+    if let Some(span) = field.serde.skip {
+        errors.push(error(
+            span,
+            format!(
+                "the {what} `{}` is skipped by serde, so items would be written without it: \
+                 remove the `skip`",
+                field.ident
+            ),
+        ));
+        return None;
+    }
+    if let Some(span) = field.serde.flatten {
+        errors.push(error(
+            span,
+            format!(
+                "the {what} `{}` cannot be flattened: a key is one attribute",
+                field.ident
+            ),
+        ));
+        return None;
+    }
+    if let Some(de) = &field.serde.deserialize_rename {
+        errors.push(error(
+            marker,
+            format!(
+                "the {what} `{}` is written as `{}` but read as `{de}`: a key must be read under \
+                 the name it is written with",
+                field.ident, field.attribute
+            ),
+        ));
+    }
+    let (ty, optional) = match option_inner(&field.attrs.ty) {
+        Some(inner) if optional_allowed => {
+            if !field.serde.skip_serializing_if {
+                errors.push(error(
+                    field.attrs.ty.span(),
+                    format!(
+                        "the {what} `{}` is optional, so serde would write a NULL for `None`, \
+                         which DynamoDB rejects in an index key: add `#[serde(skip_serializing_if \
+                         = \"Option::is_none\")]`",
+                        field.ident
+                    ),
+                ));
+            }
+            (inner, true)
+        }
+        _ => {
+            if field.serde.skip_serializing_if && !optional_allowed {
+                errors.push(error(
+                    marker,
+                    format!(
+                        "the {what} `{}` has `skip_serializing_if`: a table key must always be \
+                         written, so remove it",
+                        field.ident
+                    ),
+                ));
+            }
+            (&field.attrs.ty, false)
+        }
+    };
+    if let Some(problem) = why_not_a_key(ty) {
+        let hint = if optional && option_inner(ty).is_some() {
+            String::new()
+        } else if !optional_allowed && option_inner(ty).is_some() {
+            " (an `Option` is allowed only on an index key, for a sparse index)".to_owned()
+        } else {
+            String::new()
+        };
+        errors.push(error(
+            ty.span(),
+            format!("`{}` cannot be the {what}: {problem}{hint}", field.ident),
+        ));
+        return None;
+    }
+    Some(KeyField {
+        ident: field.ident.clone(),
+        ty: ty.clone(),
+        attribute: field.attribute.clone(),
+        optional,
+    })
+}
+
+/// The one field marked with `flag`; a second one is an error at its flag.
+fn single_key<'a>(
+    fields: &'a [NamedField<'a>],
+    flag: impl Fn(&'a NamedField<'a>) -> &'a darling::util::Flag,
+    word: &str,
+    role: &str,
+    errors: &mut darling::error::Accumulator,
+) -> Option<KeyField> {
+    let mut found: Option<(KeyField, &syn::Ident)> = None;
+    let mut first_ident: Option<&syn::Ident> = None;
+    for field in fields {
+        let marker = flag(field);
+        if !marker.is_present() {
+            continue;
+        }
+        if let Some(first) = first_ident {
+            errors.push(error(
+                marker.span(),
+                format!(
+                    "a second `#[dynamo({word})]`: `{first}` is already the {role}; a table has \
+                     exactly one, so remove this one"
+                ),
+            ));
+            continue;
+        }
+        first_ident = Some(field.ident);
+        if let Some(key) = check_key_field(field, marker.span(), role, false, errors) {
+            found = Some((key, field.ident));
+        }
+    }
+    found.map(|(key, _)| key)
+}
+
+fn collect_indexes(
+    fields: &[NamedField<'_>],
+    table_pk: &KeyField,
+    table_sk: Option<&KeyField>,
+    errors: &mut darling::error::Accumulator,
+) -> Vec<IndexModel> {
+    let mut entries: Vec<IndexEntry<'_>> = Vec::new();
+    for field in fields {
+        for (list, kind) in [
+            (&field.attrs.gsi, IndexKind::Global),
+            (&field.attrs.lsi, IndexKind::Local),
+        ] {
+            entries.extend(list.iter().map(|attrs| IndexEntry { attrs, kind, field }));
+        }
+    }
+
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: HashMap<&str, Vec<&IndexEntry<'_>>> = HashMap::new();
+    for entry in &entries {
+        let name = entry.attrs.name.as_str();
+        if !groups.contains_key(name) {
+            order.push(name);
+        }
+        groups.entry(name).or_default().push(entry);
+    }
+
+    let mut indexes = Vec::new();
+    for name in order {
+        let group = &groups[name];
+        let first = group[0];
+        let kind = first.kind;
+        let name_span = first.attrs.name.span();
+        if let Err(problem) = check_name("index", name) {
+            errors.push(error(name_span, problem));
+        }
+        if let Some(other) = group.iter().find(|e| e.kind != kind) {
+            errors.push(error(
+                other.attrs.name.span(),
+                format!(
+                    "index `{name}` is declared both as `{}` and as `{}`: an index is global or \
+                     local, and its name is unique in the table",
+                    kind.word(),
+                    other.kind.word()
+                ),
+            ));
+            continue;
+        }
+        let mut pks = Vec::new();
+        let mut sks = Vec::new();
+        for entry in group {
+            let word = entry.kind.word();
+            match (entry.attrs.pk.is_present(), entry.attrs.sk.is_present()) {
+                (true, true) => errors.push(error(
+                    entry.attrs.sk.span(),
+                    format!(
+                        "`{}` is marked both `pk` and `sk` of index `{name}`: an index key needs \
+                         two different attributes",
+                        entry.field.ident
+                    ),
+                )),
+                (false, false) => errors.push(error(
+                    entry.attrs.name.span(),
+                    format!(
+                        "say which key of index `{name}` the field `{}` is: \
+                         `{word}(name = \"{name}\", pk)` or `{word}(name = \"{name}\", sk)`",
+                        entry.field.ident
+                    ),
+                )),
+                (true, false) if entry.kind == IndexKind::Local => errors.push(error(
+                    entry.attrs.pk.span(),
+                    format!(
+                        "a local index shares the table's partition key, so `lsi(..., pk)` is \
+                         not allowed: use `lsi(name = \"{name}\", sk)` on its sort key, or make \
+                         `{name}` a `gsi` to give it its own partition key"
+                    ),
+                )),
+                (true, false) => pks.push(*entry),
+                (false, true) => sks.push(*entry),
+            }
+        }
+        for extra in pks.iter().skip(1) {
+            errors.push(error(
+                extra.attrs.pk.span(),
+                format!(
+                    "index `{name}` already has the partition key `{}`: an index has exactly one",
+                    pks[0].field.ident
+                ),
+            ));
+        }
+        for extra in sks.iter().skip(1) {
+            errors.push(error(
+                extra.attrs.sk.span(),
+                format!(
+                    "index `{name}` already has the sort key `{}`: an index has at most one",
+                    sks[0].field.ident
+                ),
+            ));
+        }
+        let sk = sks.first().and_then(|e| {
+            check_key_field(e.field, e.attrs.sk.span(), "index sort key", true, errors)
+        });
+        match kind {
+            IndexKind::Global => {
+                let Some(pk_entry) = pks.first() else {
+                    if !group.iter().any(|e| e.attrs.pk.is_present()) {
+                        errors.push(error(
+                            name_span,
+                            format!(
+                                "global index `{name}` has no partition key: mark its field \
+                                 with `gsi(name = \"{name}\", pk)`"
+                            ),
+                        ));
+                    }
+                    continue;
+                };
+                let pk = check_key_field(
+                    pk_entry.field,
+                    pk_entry.attrs.pk.span(),
+                    "index partition key",
+                    true,
+                    errors,
+                );
+                if let Some(pk) = pk {
+                    indexes.push(IndexModel {
+                        name: name.to_owned(),
+                        kind,
+                        pk,
+                        sk,
+                    });
+                }
+            }
+            IndexKind::Local => {
+                if table_sk.is_none() {
+                    errors.push(error(
+                        name_span,
+                        format!(
+                            "local index `{name}` needs the table to have a sort key: DynamoDB \
+                             only allows local indexes on tables with one; add `#[dynamo(sk)]` \
+                             to a field, or make `{name}` a `gsi`"
+                        ),
+                    ));
+                    continue;
+                }
+                if let Some(sk) = sk {
+                    indexes.push(IndexModel {
+                        name: name.to_owned(),
+                        kind,
+                        pk: table_pk.clone(),
+                        sk: Some(sk),
+                    });
+                }
+            }
+        }
+    }
+
+    for (kind, max) in [
+        (IndexKind::Global, MAX_GLOBAL_INDEXES),
+        (IndexKind::Local, MAX_LOCAL_INDEXES),
+    ] {
+        let count = indexes.iter().filter(|i| i.kind == kind).count();
+        if count > max
+            && let Some(extra) = entries.iter().filter(|e| e.kind == kind).nth(max)
+        {
+            errors.push(error(
+                extra.attrs.name.span(),
+                format!(
+                    "a table can have at most {max} `{}` indexes, and this struct declares \
+                     {count}",
+                    kind.word()
+                ),
+            ));
+        }
+    }
+    indexes
 }
 
 #[cfg(test)]
@@ -160,29 +634,42 @@ mod tests {
 
     #[test]
     fn table_names_follow_dynamodb_rules() {
-        assert!(check_table_name("orders").is_ok());
-        assert!(check_table_name("a.b-c_9").is_ok());
-        assert!(check_table_name("ab").unwrap_err().contains("2 characters"));
-        assert!(check_table_name(&"x".repeat(256)).is_err());
-        assert!(check_table_name("my table").unwrap_err().contains("` `"));
+        assert!(check_name("table", "orders").is_ok());
+        assert!(check_name("table", "a.b-c_9").is_ok());
+        assert!(
+            check_name("table", "ab")
+                .unwrap_err()
+                .contains("2 characters")
+        );
+        assert!(check_name("table", &"x".repeat(256)).is_err());
+        assert!(check_name("table", "my table").unwrap_err().contains("` `"));
     }
 
     #[test]
-    fn keys_and_names_land_in_the_model() {
+    fn keys_indexes_and_names_land_in_the_model() {
         let m = model(syn::parse_quote! {
-            #[dynamo(table = "orders")]
+            #[dynamo(table = "orders", page_size = 25)]
+            #[serde(rename_all = "camelCase")]
             struct Order {
-                #[dynamo(pk)] r#user: String,
-                #[dynamo(sk)] order_id: u64,
+                #[dynamo(pk)] r#user_id: String,
+                #[dynamo(sk, lsi(name = "by_total", sk))] order_id: u64,
+                #[dynamo(gsi(name = "by_status", pk))] status: String,
+                #[dynamo(gsi(name = "by_status", sk))] #[serde(rename = "at")] created: u64,
                 total: f64,
             }
         })
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.table, "orders");
-        assert_eq!(m.pk.attribute, "user");
-        assert_eq!(
-            m.sk.as_ref().map(|k| k.attribute.as_str()),
-            Some("order_id")
+        assert_eq!(m.page_size, Some(25));
+        assert_eq!(m.pk.attribute, "userId");
+        assert_eq!(m.sk.as_ref().map(|k| k.attribute.as_str()), Some("orderId"));
+        let by_status = m.indexes.iter().find(|i| i.name == "by_status").unwrap();
+        assert_eq!(by_status.pk.attribute, "status");
+        assert_eq!(by_status.sk.as_ref().unwrap().attribute, "at");
+        assert!(
+            m.indexes
+                .iter()
+                .any(|i| i.name == "by_total" && i.kind == IndexKind::Local)
         );
     }
 

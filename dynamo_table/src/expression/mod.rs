@@ -1,0 +1,314 @@
+//! Expressions users write (conditions and filters), checked before anything is sent, and the
+//! binding of their placeholders.
+
+pub(crate) mod reserved;
+pub(crate) mod syntax;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// A condition or filter expression that passed the checks: valid syntax, no bare reserved
+/// word, placeholders listed.
+///
+/// Make one at compile time with [`expr!`](crate::expr), which turns mistakes into compile
+/// errors, or at run time with [`Expression::parse`], which returns them as
+/// [`Error::InvalidInput`]. Every function that takes an expression also takes a `&str` or
+/// `String` and checks it the same way.
+///
+/// A `#name` placeholder stands for the attribute of the same name (`#status` is `status`)
+/// unless [`Expression::name`] maps it to another.
+///
+/// ```
+/// use dynamo_table::Expression;
+///
+/// let e = Expression::parse("#status = :s AND created_at > :t").unwrap();
+/// assert_eq!(e.value_placeholders(), [":s", ":t"]);
+///
+/// let err = Expression::parse("status = :s").unwrap_err();
+/// assert!(err.to_string().contains("write `#status`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expression {
+    text: Cow<'static, str>,
+    names: Vec<String>,
+    values: Vec<String>,
+    renames: Vec<(String, String)>,
+}
+
+impl Expression {
+    /// Checks `text` and returns the expression, or an [`Error::InvalidInput`] that names the
+    /// problem and the fix.
+    pub fn parse(text: impl Into<Cow<'static, str>>) -> Result<Self> {
+        let text = text.into();
+        match syntax::check_condition(&text) {
+            Ok(found) => Ok(Expression {
+                text,
+                names: found.names,
+                values: found.values,
+                renames: Vec::new(),
+            }),
+            Err(e) => Err(Error::invalid(format!(
+                "invalid expression `{text}` at byte {}: {}",
+                e.offset, e.message
+            ))),
+        }
+    }
+
+    /// Used by `expr!`, which has run the same checks at compile time.
+    #[doc(hidden)]
+    pub fn __checked(text: &'static str, names: &[&str], values: &[&str]) -> Self {
+        Expression {
+            text: Cow::Borrowed(text),
+            names: names.iter().map(|s| (*s).to_owned()).collect(),
+            values: values.iter().map(|s| (*s).to_owned()).collect(),
+            renames: Vec::new(),
+        }
+    }
+
+    /// Maps the `#placeholder` to `attribute` (by default `#x` means the attribute `x`).
+    ///
+    /// ```
+    /// let e = dynamo_table::Expression::parse("#t > :v").unwrap().name("#t", "order-total");
+    /// # let _ = e;
+    /// ```
+    pub fn name(mut self, placeholder: &str, attribute: impl Into<String>) -> Self {
+        self.renames
+            .push((placeholder.to_owned(), attribute.into()));
+        self
+    }
+
+    /// The expression text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The `#name` placeholders it uses, `#` included.
+    pub fn name_placeholders(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The `:value` placeholders it uses, `:` included.
+    pub fn value_placeholders(&self) -> &[String] {
+        &self.values
+    }
+
+    /// The attribute each `#name` placeholder stands for.
+    pub(crate) fn attribute_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().map(|placeholder| {
+            let mapped = self
+                .renames
+                .iter()
+                .rev()
+                .find(|(p, _)| p == placeholder)
+                .map(|(_, a)| a.as_str());
+            (placeholder.as_str(), mapped.unwrap_or(&placeholder[1..]))
+        })
+    }
+}
+
+/// Anything a function accepts as an expression: an [`Expression`] (already checked), or a
+/// `&str` / `String`, checked on the spot.
+pub trait IntoExpression {
+    /// The checked expression.
+    fn into_expression(self) -> Result<Expression>;
+}
+
+impl IntoExpression for Expression {
+    fn into_expression(self) -> Result<Expression> {
+        Ok(self)
+    }
+}
+
+impl IntoExpression for &Expression {
+    fn into_expression(self) -> Result<Expression> {
+        Ok(self.clone())
+    }
+}
+
+impl IntoExpression for String {
+    fn into_expression(self) -> Result<Expression> {
+        Expression::parse(self)
+    }
+}
+
+impl IntoExpression for &str {
+    fn into_expression(self) -> Result<Expression> {
+        Expression::parse(self.to_owned())
+    }
+}
+
+/// An expression with its values, ready to go into a request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bound {
+    pub text: String,
+    pub names: HashMap<String, String>,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+impl Bound {
+    /// Checks that `values` (a map serialized by serde, e.g. `json!({":s": "x"})`, or `()` for
+    /// none) gives exactly the `:value` placeholders the expression uses.
+    pub(crate) fn new(expression: Expression, values: impl Serialize) -> Result<Self> {
+        let values = placeholder_values(values)?;
+        for used in &expression.values {
+            if !values.contains_key(used) {
+                return Err(Error::invalid(format!(
+                    "the expression `{}` uses `{used}` but no value was given for it: add \
+                     `\"{used}\": ...` to the values",
+                    expression.text
+                )));
+            }
+        }
+        for given in values.keys() {
+            if !expression.values.contains(given) {
+                return Err(Error::invalid(format!(
+                    "a value was given for `{given}`, which the expression `{}` does not use: \
+                     DynamoDB rejects unused values, so remove it or use it",
+                    expression.text
+                )));
+            }
+        }
+        let names = expression
+            .attribute_names()
+            .map(|(p, a)| (p.to_owned(), a.to_owned()))
+            .collect();
+        Ok(Bound {
+            text: expression.text.into_owned(),
+            names,
+            values,
+        })
+    }
+}
+
+impl Bound {
+    /// True when the expression refers to `attribute`, bare or through a `#name`.
+    pub(crate) fn mentions(&self, attribute: &str) -> bool {
+        self.names.values().any(|a| a == attribute)
+            || self
+                .text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '#' || c == ':'))
+                .any(|word| word == attribute)
+    }
+}
+
+/// Serializes user-given placeholder values into a map keyed by `:name`.
+fn placeholder_values(values: impl Serialize) -> Result<HashMap<String, AttributeValue>> {
+    let value: AttributeValue = serde_dynamo::to_attribute_value(values).map_err(|e| {
+        Error::invalid(format!(
+            "expression values must be a map like `json!({{\":s\": \"x\"}})`: {e}"
+        ))
+    })?;
+    match value {
+        AttributeValue::M(map) => {
+            if let Some(bad) = map.keys().find(|k| !k.starts_with(':')) {
+                return Err(Error::invalid(format!(
+                    "expression value key `{bad}` must start with `:`, e.g. `:{bad}`"
+                )));
+            }
+            Ok(map)
+        }
+        AttributeValue::Null(_) => Ok(HashMap::new()),
+        other => Err(Error::invalid(format!(
+            "expression values must be a map like `json!({{\":s\": \"x\"}})`, not {other:?}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::syntax::check_condition;
+    use super::*;
+
+    #[test]
+    fn accepts_the_condition_grammar() {
+        for ok in [
+            "a = :a",
+            "#status = :s AND created_at > :t",
+            "attribute_exists(user_id) AND #status = :old",
+            "NOT (a < :x OR b >= :y) AND c BETWEEN :lo AND :hi",
+            "tag IN (:a, :b, :c)",
+            "begins_with(sk, :p) and contains(tags, :t)",
+            "size(tags) > :n",
+            "attribute_type(profile.address[3].nested, :t)",
+            "a <> b",
+        ] {
+            assert!(
+                check_condition(ok).is_ok(),
+                "{ok}: {:?}",
+                check_condition(ok)
+            );
+        }
+    }
+
+    #[test]
+    fn finds_placeholders_once_each() {
+        let p = check_condition("#a = :x OR #a = :y OR #b = :x").unwrap();
+        assert_eq!(p.names, ["#a", "#b"]);
+        assert_eq!(p.values, [":x", ":y"]);
+    }
+
+    #[test]
+    fn rejects_mistakes_with_the_fix() {
+        let cases = [
+            ("status = :s", "write `#status`"),
+            ("Name = :n", "write `#Name`"),
+            ("a = ", "expected an attribute name"),
+            ("(a = :a", "expected `)`"),
+            ("a = :a b = :b", "missing `AND` or `OR`"),
+            ("a BETWEEN :x", "needs `AND`"),
+            ("frobnicate(a)", "not a DynamoDB condition function"),
+            ("a = :", "placeholder name"),
+            ("a = :dt_1", "keeps for its own placeholders"),
+            ("1st = :a", "starts with a digit"),
+            ("a-b = :a", "unexpected character `-`"),
+            ("", "empty"),
+            ("a", "expected a comparison"),
+        ];
+        for (text, needle) in cases {
+            let err = check_condition(text).unwrap_err();
+            assert!(err.message.contains(needle), "{text}: {}", err.message);
+        }
+        let many = (0..101)
+            .map(|i| format!(":v{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(check_condition(&format!("a IN ({many})")).is_err());
+        assert!(check_condition(&"a = :b AND ".repeat(400)).is_err());
+    }
+
+    #[test]
+    fn the_reserved_list_is_the_official_one() {
+        assert_eq!(reserved::RESERVED_WORDS.len(), 573);
+        assert!(reserved::is_reserved("status"));
+        assert!(reserved::is_reserved("DATA"));
+        assert!(reserved::is_reserved("nAmE"));
+        assert!(!reserved::is_reserved("user_id"));
+        assert!(reserved::RESERVED_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn binding_checks_values_both_ways() {
+        let e = Expression::parse("#status = :s").unwrap();
+        let bound = Bound::new(e.clone(), serde_json::json!({":s": "on"})).unwrap();
+        assert_eq!(
+            bound.names.get("#status").map(String::as_str),
+            Some("status")
+        );
+        let err = Bound::new(e.clone(), serde_json::json!({})).unwrap_err();
+        assert!(err.to_string().contains("no value was given"));
+        let err = Bound::new(e.clone(), serde_json::json!({":s": 1, ":x": 2})).unwrap_err();
+        assert!(err.to_string().contains("does not use"));
+        let err = Bound::new(e, serde_json::json!({"s": 1})).unwrap_err();
+        assert!(err.to_string().contains("must start with `:`"));
+        let renamed = Expression::parse("#t = :v")
+            .unwrap()
+            .name("#t", "order-total");
+        let bound = Bound::new(renamed, serde_json::json!({":v": 1})).unwrap();
+        assert_eq!(bound.names["#t"], "order-total");
+    }
+}

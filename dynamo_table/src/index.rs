@@ -1,0 +1,161 @@
+//! Secondary indexes: the typed [`DynamoIndex`] the derive generates, the [`IndexTable`] handle
+//! to query it, and the seed crate's single-GSI [`GSITable`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::handle::Table;
+use crate::key::KeyValue;
+use crate::query::Query;
+use crate::scan::Scan;
+use crate::schema::IndexKind;
+use crate::table::DynamoTable;
+
+/// A secondary index of a table, as a type. `#[derive(DynamoTable)]` generates one per
+/// `gsi(name = ...)` / `lsi(name = ...)`, named after the struct and the index
+/// (`Order` + `by_status` = `OrderByStatusIndex`), with a key struct (`OrderByStatusIndexKey`).
+pub trait DynamoIndex: Send + Sync + 'static {
+    /// The table the index belongs to.
+    type Table: DynamoTable;
+    /// The index's partition key type.
+    type PK: KeyValue;
+    /// The index's sort key type ([`NoSortKey`](crate::NoSortKey) when it has none).
+    type SK: KeyValue;
+    /// The index name.
+    const NAME: &'static str;
+    /// Global or local.
+    const KIND: IndexKind;
+    /// The index's partition key attribute.
+    const PARTITION_KEY: &'static str;
+    /// The index's sort key attribute, if any.
+    const SORT_KEY: Option<&'static str>;
+}
+
+/// One index of `I::Table`'s table on one client.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// #[derive(Debug, Serialize, Deserialize, DynamoTable)]
+/// #[dynamo(table = "orders")]
+/// struct Order {
+///     #[dynamo(pk)]
+///     user_id: String,
+///     #[dynamo(sk)]
+///     order_id: String,
+///     #[dynamo(gsi(name = "by_status", pk))]
+///     status: String,
+/// }
+///
+/// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+/// let shipped = client
+///     .table::<Order>()
+///     .index::<OrderByStatusIndex>()
+///     .query(&"shipped".to_string())
+///     .count()
+///     .await?;
+/// # let _ = shipped;
+/// # Ok(()) }
+/// ```
+pub struct IndexTable<I: DynamoIndex> {
+    table: Table<I::Table>,
+    _index: PhantomData<fn() -> I>,
+}
+
+impl<I: DynamoIndex> IndexTable<I> {
+    /// A query on the index partition `pk`. Cursors of its pages carry the index keys and the
+    /// table keys, as DynamoDB returns them, so paging never skips or repeats an item.
+    pub fn query(&self, pk: &I::PK) -> Query<I::Table, I::SK> {
+        let mut query = Query::new(
+            self.table.clone(),
+            Some(I::NAME),
+            (I::PARTITION_KEY, I::SORT_KEY),
+            pk,
+        );
+        query.read_mut().global_index = I::KIND == IndexKind::Global;
+        query
+    }
+
+    /// A scan of the whole index.
+    pub fn scan(&self) -> Scan<I::Table> {
+        let mut scan = Scan::new(
+            self.table.clone(),
+            Some(I::NAME),
+            (I::PARTITION_KEY, I::SORT_KEY),
+        );
+        scan.read_mut().global_index = I::KIND == IndexKind::Global;
+        scan
+    }
+
+    /// The index name.
+    pub fn name(&self) -> &'static str {
+        I::NAME
+    }
+}
+
+impl<I: DynamoIndex> Clone for IndexTable<I> {
+    fn clone(&self) -> Self {
+        IndexTable {
+            table: self.table.clone(),
+            _index: PhantomData,
+        }
+    }
+}
+
+impl<I: DynamoIndex> fmt::Debug for IndexTable<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IndexTable")
+            .field("table", &self.table.name)
+            .field("index", &I::NAME)
+            .finish()
+    }
+}
+
+impl<T: DynamoTable> Table<T> {
+    /// A handle on one of the table's indexes.
+    pub fn index<I: DynamoIndex<Table = T>>(&self) -> IndexTable<I> {
+        IndexTable {
+            table: self.clone(),
+            _index: PhantomData,
+        }
+    }
+}
+
+/// The seed crate's single global secondary index, keyed by strings. The derive implements it
+/// when a struct has exactly one GSI whose key fields are `String`; write it by hand otherwise.
+/// [`DynamoIndex`] is the typed, multi-index form.
+pub trait GSITable: DynamoTable {
+    /// The index name; by default the partition key attribute's name.
+    const GSI_NAME: &'static str = Self::GSI_PARTITION_KEY;
+    /// The index's partition key attribute.
+    const GSI_PARTITION_KEY: &'static str;
+    /// The index's sort key attribute, if any.
+    const GSI_SORT_KEY: Option<&'static str> = None;
+
+    /// This item's index partition key.
+    fn gsi_partition_key(&self) -> String;
+
+    /// This item's index sort key.
+    fn gsi_sort_key(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The [`DynamoIndex`] view of a [`GSITable`]'s index.
+pub struct SeedGsi<T>(PhantomData<fn() -> T>);
+
+impl<T> fmt::Debug for SeedGsi<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SeedGsi")
+    }
+}
+
+impl<T: GSITable> DynamoIndex for SeedGsi<T> {
+    type Table = T;
+    type PK = String;
+    type SK = String;
+    const NAME: &'static str = T::GSI_NAME;
+    const KIND: IndexKind = IndexKind::Global;
+    const PARTITION_KEY: &'static str = T::GSI_PARTITION_KEY;
+    const SORT_KEY: Option<&'static str> = T::GSI_SORT_KEY;
+}

@@ -1,0 +1,117 @@
+//! Scans: every item of a table or index, page by page, optionally filtered or split into
+//! parallel segments.
+
+use futures::Stream;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::expression::IntoExpression;
+use crate::handle::Table;
+use crate::page::{Cursor, QueryResult};
+use crate::read::Read;
+use crate::table::DynamoTable;
+
+/// A scan of a table or index. Build it with [`Table::scan`] or
+/// [`IndexTable::scan`](crate::IndexTable::scan); read it like a [`Query`](crate::Query).
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String, tier: String }
+/// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+/// let premium = client
+///     .table::<User>()
+///     .scan()
+///     .filter("tier = :t", serde_json::json!({ ":t": "premium" }))
+///     .count()
+///     .await?;
+/// # let _ = premium;
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Scan<T> {
+    read: Read<T>,
+}
+
+impl<T: DynamoTable> Scan<T> {
+    pub(crate) fn new(
+        table: Table<T>,
+        index: Option<&'static str>,
+        key_names: (&'static str, Option<&'static str>),
+    ) -> Self {
+        Scan {
+            read: Read::new(table, index, key_names),
+        }
+    }
+
+    pub(crate) fn read_mut(&mut self) -> &mut Read<T> {
+        &mut self.read
+    }
+
+    /// Only items matching `expression`; see [`Query::filter`](crate::Query::filter).
+    pub fn filter(mut self, expression: impl IntoExpression, values: impl Serialize) -> Self {
+        self.read.set_filter(expression, values);
+        self
+    }
+
+    /// Items read per page (before the filter); default `T::DEFAULT_PAGE_SIZE`.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.read.set_limit(limit);
+        self
+    }
+
+    /// Reads only segment `segment` of `total` (a parallel scan: run one scan per segment).
+    pub fn segment(mut self, segment: u32, total: u32) -> Self {
+        match (i32::try_from(segment), i32::try_from(total)) {
+            (Ok(s), Ok(t)) if s < t && (1..=1_000_000).contains(&t) => {
+                self.read.segment = Some((s, t));
+            }
+            _ => self.read.fail(Error::invalid(format!(
+                "segment {segment} of {total}: the total must be 1 to 1,000,000 and the segment \
+                 below it"
+            ))),
+        }
+        self
+    }
+
+    /// Strongly consistent reads (not on a global index).
+    pub fn consistent_read(mut self) -> Self {
+        self.read.consistent = true;
+        self
+    }
+
+    /// Starts after `cursor`; `None` starts at the beginning.
+    pub fn after(mut self, cursor: Option<Cursor<T>>) -> Self {
+        self.read.set_cursor(cursor);
+        self
+    }
+
+    /// Reads one page.
+    pub async fn page(self) -> Result<QueryResult<T>> {
+        self.read.page().await
+    }
+
+    /// Counts every matching item, over all pages.
+    pub async fn count(self) -> Result<usize> {
+        self.read.count().await
+    }
+
+    /// Every matching item, a page at a time.
+    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        self.read.items()
+    }
+
+    /// Every page.
+    pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
+        self.read.pages()
+    }
+}
+
+impl<T: DynamoTable> Table<T> {
+    /// A scan of the whole table.
+    pub fn scan(&self) -> Scan<T> {
+        Scan::new(self.clone(), None, (T::PARTITION_KEY, T::SORT_KEY))
+    }
+}

@@ -1,0 +1,41 @@
+//! `expr!`: a condition or filter expression checked at compile time.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+#[path = "../../dynamo_table/src/expression/reserved.rs"]
+mod reserved;
+#[path = "../../dynamo_table/src/expression/syntax.rs"]
+mod syntax;
+
+/// `expr!("...")` -> `::dynamo_table::Expression`, or a compile error at the literal.
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    let literal: syn::LitStr = match syn::parse2(input) {
+        Ok(lit) => lit,
+        Err(e) => {
+            let message = format!(
+                "{e}: `expr!` takes one string literal, e.g. `expr!(\"#status = :s\")`; for an \
+                 expression built at run time use `Expression::parse`"
+            );
+            return syn::Error::new(e.span(), message).to_compile_error();
+        }
+    };
+    let text = literal.value();
+    match syntax::check_condition(&text) {
+        Ok(found) => {
+            let names = &found.names;
+            let values = &found.values;
+            quote! {
+                ::dynamo_table::Expression::__checked(#literal, &[#(#names),*], &[#(#values),*])
+            }
+        }
+        Err(e) => syn::Error::new(
+            literal.span(),
+            format!(
+                "invalid DynamoDB expression at byte {}: {}",
+                e.offset, e.message
+            ),
+        )
+        .to_compile_error(),
+    }
+}
