@@ -4,6 +4,7 @@ use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutIt
 
 use crate::error::Result;
 use crate::handle::Table;
+use crate::key::IntoKey;
 use crate::table::DynamoTable;
 
 impl<T: DynamoTable> Table<T> {
@@ -47,6 +48,18 @@ impl<T: DynamoTable> Table<T> {
             .send()
             .await
             .map_err(|e| self.client.request_error("DeleteItem", &self.name, e))
+    }
+
+    /// Gets the item with this key: a typed key struct (`OrderKey`) or a `(pk, Option<sk>)` pair.
+    pub async fn get_by_key(&self, key: impl IntoKey<T>) -> Result<Option<T>> {
+        let (pk, sk) = key.into_key();
+        self.get_item(&pk, sk.as_ref()).await
+    }
+
+    /// Deletes the item with this key: a typed key struct or a `(pk, Option<sk>)` pair.
+    pub async fn delete_by_key(&self, key: impl IntoKey<T>) -> Result<DeleteItemOutput> {
+        let (pk, sk) = key.into_key();
+        self.delete_item(&pk, sk.as_ref()).await
     }
 
     /// Deletes `item`, by its own key.

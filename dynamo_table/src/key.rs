@@ -56,8 +56,9 @@ impl KeyType {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a DynamoDB key",
     label = "not a key type",
-    note = "DynamoDB keys are strings (S), numbers (N) or binary (B): use `String` or an integer \
-            type, or implement `dynamo_table::KeyValue` for your newtype"
+    note = "DynamoDB keys are strings (S), numbers (N) or binary (B): use `String`, an integer \
+            type or `dynamo_table::Binary`; for a newtype such as `struct UserId(String)`, add \
+            `#[derive(dynamo_table::KeyValue)]`"
 )]
 pub trait KeyValue: Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The DynamoDB type of this key.

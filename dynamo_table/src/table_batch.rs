@@ -10,6 +10,7 @@ use crate::batch_get::{GetOutcome, GetRequest, get_all};
 use crate::batch_write::{BatchWrite, BatchWriteReport, WriteOutcome};
 use crate::error::{Error, Result};
 use crate::handle::Table;
+use crate::key::IntoKey;
 use crate::table::DynamoTable;
 
 /// A key of `T`'s table in the seed's call style: partition key and optional sort key.
@@ -66,9 +67,9 @@ impl<T: DynamoTable> Table<T> {
     /// assert_eq!(result.items.len() + result.not_found.len() + result.failed_keys.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub async fn batch_get(
+    pub async fn batch_get<K: IntoKey<T>>(
         &self,
-        keys: impl IntoIterator<Item = KeyOf<T>>,
+        keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchGetResult<T>> {
         let started = Instant::now();
         let key_names = (T::PARTITION_KEY, T::SORT_KEY);
@@ -76,7 +77,8 @@ impl<T: DynamoTable> Table<T> {
         let mut typed = Vec::new();
         let mut seen = HashSet::new();
         let mut duplicate_keys = 0;
-        for (pk, sk) in keys {
+        for key in keys {
+            let (pk, sk) = key.into_key();
             let key = self.key_map(&pk, sk.as_ref())?;
             let fp = fingerprint(&self.name, key_names, &key)
                 .ok_or_else(|| Error::invalid("the key is incomplete".to_owned()))?;
@@ -134,10 +136,11 @@ impl<T: DynamoTable> Table<T> {
     }
 
     /// Deletes the items with these keys.
-    pub async fn batch_delete_keys(
+    pub async fn batch_delete_keys<K: IntoKey<T>>(
         &self,
-        keys: Vec<KeyOf<T>>,
+        keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchWriteResult<KeyOf<T>>> {
+        let keys: Vec<KeyOf<T>> = keys.into_iter().map(IntoKey::into_key).collect();
         let batch = keys.iter().fold(self.new_batch(), |batch, (pk, sk)| {
             batch.delete::<T>(pk, sk.as_ref())
         });

@@ -89,7 +89,7 @@ fn table(model: &TableModel) -> TokenStream {
 
     let page_size = model
         .page_size
-        .map(|n| quote!(const DEFAULT_PAGE_SIZE: u16 = #n;));
+        .map(|n| quote!(const DEFAULT_PAGE_SIZE: ::core::primitive::u16 = #n;));
     let retries = model.batch_retries.as_ref().map(|r| {
         let (max, initial, cap) = (r.max_retries, r.initial_delay_ms, r.max_delay_ms);
         quote! {
@@ -124,7 +124,7 @@ fn table(model: &TableModel) -> TokenStream {
 
     quote! {
         #[doc = #key_doc]
-        #[derive(Debug, Clone)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         #vis struct #key_ident {
             #[doc = "The partition key."]
             pub #pk_ident: #pk_ty,
@@ -138,9 +138,9 @@ fn table(model: &TableModel) -> TokenStream {
             impl #krate::DynamoTable for #ident {
                 #pk_assoc
                 #sk_assoc
-                const TABLE: &'static str = #table;
-                const PARTITION_KEY: &'static str = #pk_attribute;
-                const SORT_KEY: #private::Option<&'static str> = #sk_const;
+                const TABLE: &'static ::core::primitive::str = #table;
+                const PARTITION_KEY: &'static ::core::primitive::str = #pk_attribute;
+                const SORT_KEY: #private::Option<&'static ::core::primitive::str> = #sk_const;
                 const INDEXES: &'static [#krate::IndexSchema] = &[#(#index_schemas),*];
                 #page_size
                 #retries
@@ -239,11 +239,11 @@ fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
     let key_doc = format!("The key of a `{table_ident}` item in index `{name}`.");
     quote! {
         #[doc = #marker_doc]
-        #[derive(Debug, Clone, Copy)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy)]
         #vis struct #marker;
 
         #[doc = #key_doc]
-        #[derive(Debug, Clone)]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         #vis struct #key_ident {
             #[doc = "The index partition key."]
             pub #pk_ident: #pk_ty,
@@ -256,10 +256,10 @@ fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
                 type Table = #table_ident;
                 type PK = #pk_ty;
                 #sk_assoc
-                const NAME: &'static str = #name;
+                const NAME: &'static ::core::primitive::str = #name;
                 const KIND: #krate::IndexKind = #kind;
-                const PARTITION_KEY: &'static str = #pk_attribute;
-                const SORT_KEY: #private::Option<&'static str> = #sk_const;
+                const PARTITION_KEY: &'static ::core::primitive::str = #pk_attribute;
+                const SORT_KEY: #private::Option<&'static ::core::primitive::str> = #sk_const;
             }
 
             #[automatically_derived]
@@ -298,7 +298,7 @@ fn seed_gsi_table(model: &TableModel) -> TokenStream {
             let attribute = &sk.attribute;
             let sk_ident = &sk.ident;
             (
-                quote!(const GSI_SORT_KEY: #private::Option<&'static str> = #private::Option::Some(#attribute);),
+                quote!(const GSI_SORT_KEY: #private::Option<&'static ::core::primitive::str> = #private::Option::Some(#attribute);),
                 quote! {
                     fn gsi_sort_key(&self) -> #private::Option<#private::String> {
                         #private::Option::Some(#private::Clone::clone(&self.#sk_ident))
@@ -311,8 +311,8 @@ fn seed_gsi_table(model: &TableModel) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #krate::GSITable for #ident {
-            const GSI_NAME: &'static str = #name;
-            const GSI_PARTITION_KEY: &'static str = #pk_attribute;
+            const GSI_NAME: &'static ::core::primitive::str = #name;
+            const GSI_PARTITION_KEY: &'static ::core::primitive::str = #pk_attribute;
             #sk_const
 
             fn gsi_partition_key(&self) -> #private::String {
@@ -338,8 +338,8 @@ fn fallback_impl(input: &syn::DeriveInput) -> TokenStream {
             impl ::dynamo_table::DynamoTable for #ident {
                 type PK = ::dynamo_table::__private::String;
                 type SK = ::dynamo_table::NoSortKey;
-                const TABLE: &'static str = "";
-                const PARTITION_KEY: &'static str = "";
+                const TABLE: &'static ::core::primitive::str = "";
+                const PARTITION_KEY: &'static ::core::primitive::str = "";
 
                 fn partition_key(&self) -> Self::PK {
                     ::core::unreachable!()

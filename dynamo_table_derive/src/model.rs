@@ -165,11 +165,11 @@ impl TableModel {
 
         let pk = single_key(&fields, |f| &f.attrs.pk, "pk", "partition key", &mut errors);
         let sk = single_key(&fields, |f| &f.attrs.sk, "sk", "sort key", &mut errors);
-        if let (Some(pk), Some(sk)) = (&pk, &sk)
+        if let (Ok(Some((pk, _))), Ok(Some((sk, sk_span)))) = (&pk, &sk)
             && pk.ident == sk.ident
         {
             errors.push(error(
-                sk.ident.span(),
+                *sk_span,
                 format!(
                     "`{}` is marked both `pk` and `sk`: a key needs two different attributes, \
                      so keep one of the two",
@@ -177,12 +177,14 @@ impl TableModel {
                 ),
             ));
         }
-        if pk.is_none() {
+        if let Ok(None) = pk {
             errors.push(error(
                 attrs.ident.span(),
                 "no partition key: mark the field that holds it with `#[dynamo(pk)]`",
             ));
         }
+        let pk = pk.ok().flatten().map(|(key, _)| key);
+        let sk = sk.ok().flatten().map(|(key, _)| key);
 
         let indexes = match &pk {
             Some(pk) => collect_indexes(&fields, pk, sk.as_ref(), &mut errors),
@@ -415,15 +417,16 @@ fn check_key_field(
     })
 }
 
-/// The one field marked with `flag`; a second one is an error at its flag.
+/// The field marked with `flag`: `Ok(None)` when none is, `Err(())` when the marked field was
+/// refused (its error is pushed). A second marked field is an error at its flag.
 fn single_key<'a>(
     fields: &'a [NamedField<'a>],
     flag: impl Fn(&'a NamedField<'a>) -> &'a darling::util::Flag,
     word: &str,
     role: &str,
     errors: &mut darling::error::Accumulator,
-) -> Option<KeyField> {
-    let mut found: Option<(KeyField, &syn::Ident)> = None;
+) -> Result<Option<(KeyField, Span)>, ()> {
+    let mut found: Option<Result<(KeyField, Span), ()>> = None;
     let mut first_ident: Option<&syn::Ident> = None;
     for field in fields {
         let marker = flag(field);
@@ -441,11 +444,13 @@ fn single_key<'a>(
             continue;
         }
         first_ident = Some(field.ident);
-        if let Some(key) = check_key_field(field, marker.span(), role, false, errors) {
-            found = Some((key, field.ident));
-        }
+        found = Some(
+            check_key_field(field, marker.span(), role, false, errors)
+                .map(|key| (key, marker.span()))
+                .ok_or(()),
+        );
     }
-    found.map(|(key, _)| key)
+    found.transpose()
 }
 
 fn collect_indexes(
@@ -497,6 +502,7 @@ fn collect_indexes(
         }
         let mut pks = Vec::new();
         let mut sks = Vec::new();
+        let mut unclear = false;
         for entry in group {
             let word = entry.kind.word();
             match (entry.attrs.pk.is_present(), entry.attrs.sk.is_present()) {
@@ -508,14 +514,17 @@ fn collect_indexes(
                         entry.field.ident
                     ),
                 )),
-                (false, false) => errors.push(error(
-                    entry.attrs.name.span(),
-                    format!(
-                        "say which key of index `{name}` the field `{}` is: \
+                (false, false) => {
+                    unclear = true;
+                    errors.push(error(
+                        entry.attrs.name.span(),
+                        format!(
+                            "say which key of index `{name}` the field `{}` is: \
                          `{word}(name = \"{name}\", pk)` or `{word}(name = \"{name}\", sk)`",
-                        entry.field.ident
-                    ),
-                )),
+                            entry.field.ident
+                        ),
+                    ));
+                }
                 (true, false) if entry.kind == IndexKind::Local => errors.push(error(
                     entry.attrs.pk.span(),
                     format!(
@@ -552,7 +561,7 @@ fn collect_indexes(
         match kind {
             IndexKind::Global => {
                 let Some(pk_entry) = pks.first() else {
-                    if !group.iter().any(|e| e.attrs.pk.is_present()) {
+                    if !unclear && !group.iter().any(|e| e.attrs.pk.is_present()) {
                         errors.push(error(
                             name_span,
                             format!(

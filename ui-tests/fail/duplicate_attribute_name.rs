@@ -1,0 +1,13 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(pk)]
+    user_id: String,
+    #[serde(rename = "user_id")]
+    legacy_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,3 @@
+fn main() {
+    let _filter = dynamo_table::expr!("#status = :s AND");
+}

@@ -1,0 +1,12 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(pk)]
+    #[serde(skip)]
+    user_id: String,
+}
+
+fn main() {}

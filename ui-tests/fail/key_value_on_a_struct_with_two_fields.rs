@@ -1,0 +1,6 @@
+use dynamo_table::KeyValue;
+
+#[derive(Clone, Debug, KeyValue)]
+struct Pair(String, String);
+
+fn main() {}

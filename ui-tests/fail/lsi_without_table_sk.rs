@@ -1,0 +1,13 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "orders")]
+struct Order {
+    #[dynamo(pk)]
+    user_id: String,
+    #[dynamo(lsi(name = "by_created", sk))]
+    created_at: u64,
+}
+
+fn main() {}

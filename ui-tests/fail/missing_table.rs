@@ -1,0 +1,10 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+struct User {
+    #[dynamo(pk)]
+    user_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "users")]
+struct User {
+    #[dynamo(pk, sk)]
+    user_id: String,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "users")]
+struct User(String, String);
+
+fn main() {}

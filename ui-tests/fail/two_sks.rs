@@ -1,0 +1,15 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "orders")]
+struct Order {
+    #[dynamo(pk)]
+    user_id: String,
+    #[dynamo(sk)]
+    order_id: String,
+    #[dynamo(sk)]
+    created_at: u64,
+}
+
+fn main() {}
