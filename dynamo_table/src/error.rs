@@ -166,12 +166,17 @@ pub enum Error {
     },
 
     /// An item read from DynamoDB does not fit the Rust type.
-    #[error("an item of table `{table}` does not fit `{type_name}`: {source}")]
+    #[error(
+        "an item of table `{table}` does not fit `{type_name}`: attribute `{attribute}`: \
+         {source} (check the field's type, or make it an `Option` if items may lack it)"
+    )]
     Deserialization {
         /// The table the item came from.
         table: String,
         /// The Rust type the item was read into.
         type_name: &'static str,
+        /// The attribute (path) that did not fit, e.g. `total` or `address.zip`.
+        attribute: String,
         /// What serde reported.
         #[source]
         source: serde_dynamo::Error,

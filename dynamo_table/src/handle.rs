@@ -133,11 +133,34 @@ impl<T: DynamoTable> Table<T> {
         Ok(attributes)
     }
 
+    /// Refuses an item over DynamoDB's 400 KB limit before it is sent.
+    pub(crate) fn check_size(&self, attributes: &HashMap<String, AttributeValue>) -> Result<()> {
+        let size = crate::item_size::item_size(attributes);
+        if size > crate::item_size::MAX_ITEM_BYTES {
+            return Err(Error::invalid(format!(
+                "an item for table `{}` is {size} bytes, over DynamoDB's 400 KB item limit ({} \
+                 bytes, attribute names included): make it smaller, or keep the large part in S3 \
+                 and store its address",
+                self.name,
+                crate::item_size::MAX_ITEM_BYTES
+            )));
+        }
+        Ok(())
+    }
+
+    /// Deserializes an item; an error names the attribute that did not fit.
     pub(crate) fn decode_item(&self, item: HashMap<String, AttributeValue>) -> Result<T> {
-        serde_dynamo::from_item(item).map_err(|source| Error::Deserialization {
-            table: self.name.clone(),
-            type_name: std::any::type_name::<T>(),
-            source,
+        let deserializer = serde_dynamo::Deserializer::from_attribute_value(
+            serde_dynamo::AttributeValue::from(AttributeValue::M(item)),
+        );
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let attribute = e.path().to_string();
+            Error::Deserialization {
+                table: self.name.clone(),
+                type_name: std::any::type_name::<T>(),
+                attribute,
+                source: e.into_inner(),
+            }
         })
     }
 }

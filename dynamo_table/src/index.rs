@@ -4,12 +4,20 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::error::Result;
+use crate::expression::IntoExpression;
 use crate::handle::Table;
 use crate::key::KeyValue;
+use crate::page::{Cursor, QueryResult};
 use crate::query::Query;
+use crate::query::SortKey;
 use crate::scan::Scan;
 use crate::schema::IndexKind;
+use crate::seed::{bind, gsi_query, lazy_stream, shape};
 use crate::table::DynamoTable;
+use futures::Stream;
+use serde::Serialize;
+use std::future::Future;
 
 /// A secondary index of a table, as a type. `#[derive(DynamoTable)]` generates one per
 /// `gsi(name = ...)` / `lsi(name = ...)`, named after the struct and the index
@@ -138,6 +146,92 @@ pub trait GSITable: DynamoTable {
     /// This item's index sort key.
     fn gsi_sort_key(&self) -> Option<String> {
         None
+    }
+
+    /// One page of the index partition `pk` (and index sort key `sk`, if given), ascending.
+    fn query_gsi_items(
+        pk: String,
+        sk: Option<String>,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        async move {
+            gsi_query::<Self>(&pk, sk, limit, cursor, true)
+                .await
+                .page()
+                .await
+        }
+    }
+
+    /// The first item of the index partition `pk`.
+    fn query_gsi_item(
+        pk: String,
+        sk: Option<String>,
+    ) -> impl Future<Output = Result<Option<Self>>> + Send {
+        async move {
+            gsi_query::<Self>(&pk, sk, None, None, true)
+                .await
+                .first()
+                .await
+        }
+    }
+
+    /// One page of the index partition `pk`, descending.
+    fn reverse_query_gsi_items(
+        pk: String,
+        sk: Option<String>,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        async move {
+            gsi_query::<Self>(&pk, sk, limit, cursor, false)
+                .await
+                .page()
+                .await
+        }
+    }
+
+    /// One filtered page of the index partition `pk` (the seed's argument order).
+    #[allow(clippy::too_many_arguments)]
+    fn query_gsi_items_with_filter(
+        pk: String,
+        sk: Option<String>,
+        cursor: Option<Cursor<Self>>,
+        limit: Option<u16>,
+        ascending: bool,
+        filter: impl IntoExpression + Send,
+        values: impl Serialize + Send,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        let filter = bind(filter, values);
+        async move {
+            gsi_query::<Self>(&pk, sk, limit, cursor, ascending)
+                .await
+                .bound_filter(filter)
+                .page()
+                .await
+        }
+    }
+
+    /// How many items the index partition `pk` holds, over all pages.
+    fn count_gsi_items(pk: String) -> impl Future<Output = Result<usize>> + Send {
+        async move {
+            gsi_query::<Self>(&pk, None, None, None, true)
+                .await
+                .count()
+                .await
+        }
+    }
+
+    /// Every item of the index partition `pk`, a page at a time.
+    fn query_gsi_stream(
+        pk: String,
+        sk: Option<String>,
+        page_size: Option<u16>,
+    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
+        lazy_stream(move |table: crate::Table<Self>| {
+            let index = table.index::<SeedGsi<Self>>();
+            shape(index.query(&pk), sk.map(SortKey::Eq), page_size, None, true).stream()
+        })
     }
 }
 

@@ -10,15 +10,7 @@ use crate::table::DynamoTable;
 impl<T: DynamoTable> Table<T> {
     /// Puts `item`, replacing any item with the same key.
     pub async fn add_item(&self, item: &T) -> Result<PutItemOutput> {
-        let attributes = self.encode_item(item)?;
-        self.client
-            .sdk()
-            .put_item()
-            .table_name(&self.name)
-            .set_item(Some(attributes))
-            .send()
-            .await
-            .map_err(|e| self.client.request_error("PutItem", &self.name, e))
+        self.put(item, None).await
     }
 
     /// Gets the item with this key, or `None` if there is none. The read is eventually

@@ -90,8 +90,10 @@ mod read;
 mod scan;
 mod schema;
 mod sdk_error;
+mod seed;
 mod table;
 mod table_batch;
+mod update;
 
 pub use batch::{BatchStats, BatchWriteResult, Failed};
 pub use batch_write::{BatchWrite, BatchWriteReport, WriteOutcome};

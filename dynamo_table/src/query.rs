@@ -83,6 +83,12 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
         &mut self.read
     }
 
+    /// A filter already checked and bound (or the error that check gave).
+    pub(crate) fn bound_filter(mut self, filter: Result<Bound>) -> Self {
+        self.read.set_bound_filter(filter);
+        self
+    }
+
     pub(crate) fn new<PK: KeyValue>(
         table: Table<T>,
         index: Option<&'static str>,

@@ -80,10 +80,15 @@ impl<T: DynamoTable> Read<T> {
         expression: impl IntoExpression,
         values: impl serde::Serialize,
     ) {
-        match expression
-            .into_expression()
-            .and_then(|e| Bound::new(e, values))
-        {
+        self.set_bound_filter(
+            expression
+                .into_expression()
+                .and_then(|e| Bound::new(e, values)),
+        );
+    }
+
+    pub(crate) fn set_bound_filter(&mut self, filter: Result<Bound>) {
+        match filter {
             Ok(bound) => self.filter = Some(bound),
             Err(e) => self.fail(e),
         }

@@ -5,7 +5,7 @@ use futures::Stream;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::expression::IntoExpression;
+use crate::expression::{Bound, IntoExpression};
 use crate::handle::Table;
 use crate::page::{Cursor, QueryResult};
 use crate::read::Read;
@@ -48,6 +48,12 @@ impl<T: DynamoTable> Scan<T> {
 
     pub(crate) fn read_mut(&mut self) -> &mut Read<T> {
         &mut self.read
+    }
+
+    /// A filter already checked and bound (or the error that check gave).
+    pub(crate) fn bound_filter(mut self, filter: Result<Bound>) -> Self {
+        self.read.set_bound_filter(filter);
+        self
     }
 
     /// Only items matching `expression`; see [`Query::filter`](crate::Query::filter).

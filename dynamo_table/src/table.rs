@@ -9,9 +9,15 @@ use crate::batch::BatchWriteResult;
 use crate::client::{DynamoClient, global_client};
 use crate::config::RetryConfig;
 use crate::error::Result;
+use crate::expression::IntoExpression;
 use crate::key::KeyValue;
+use crate::page::{Cursor, QueryResult};
+use crate::query::SortKey;
 use crate::schema::IndexSchema;
+use crate::seed::{bind, condition_bound, lazy_stream, shape, shape_scan};
 use crate::table_batch::{BatchGetResult, KeyOf};
+use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
+use futures::Stream;
 
 /// A Rust type whose values are the items of one DynamoDB table.
 ///
@@ -192,6 +198,265 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
                 .batch_delete(items)
                 .await
         }
+    }
+
+    /// Puts this item if `condition` holds (`None`: unconditionally). `values` binds the
+    /// condition's `:placeholders`.
+    fn add_item_with_condition<C: IntoExpression + Send>(
+        &self,
+        condition: Option<C>,
+        values: Option<serde_json::Value>,
+    ) -> impl Future<Output = Result<PutItemOutput>> + Send {
+        let condition = condition_bound(condition, values);
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            match condition {
+                Some(bound) => table.put(self, Some(bound?)).await,
+                None => table.add_item(self).await,
+            }
+        }
+    }
+
+    /// Sets the attributes of `updates` on this item (by its key); `None`s are skipped.
+    fn update_item(
+        &self,
+        updates: impl Serialize + Send,
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            let sk = self.sort_key();
+            table
+                .update_item(&self.partition_key(), sk.as_ref(), updates)
+                .await
+        }
+    }
+
+    /// [`DynamoTable::update_item`] if `condition` holds.
+    fn update_item_with_condition<C: IntoExpression + Send>(
+        &self,
+        updates: impl Serialize + Send,
+        condition: Option<C>,
+        values: Option<serde_json::Value>,
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        let condition = condition_bound(condition, values);
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            let sk = self.sort_key();
+            let pk = self.partition_key();
+            match condition {
+                Some(bound) => {
+                    table
+                        .update_with_bound(&pk, sk.as_ref(), updates, bound?)
+                        .await
+                }
+                None => table.update_item(&pk, sk.as_ref(), updates).await,
+            }
+        }
+    }
+
+    /// Removes these attributes from this item.
+    fn remove_attributes(
+        &self,
+        attributes: &[&str],
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            let sk = self.sort_key();
+            table
+                .remove_attributes(&self.partition_key(), sk.as_ref(), attributes)
+                .await
+        }
+    }
+
+    /// Adds each amount to its attribute atomically; missing attributes start from 0.
+    fn increment_multiple(
+        pk: &Self::PK,
+        sk: Option<&Self::SK>,
+        fields: &[(&str, i64)],
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            table.increment_multiple(pk, sk, fields).await
+        }
+    }
+
+    /// One page of the partition `pk`, ascending, from `cursor`.
+    fn query_items(
+        pk: &Self::PK,
+        sort: Option<SortKey<Self::SK>>,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape(table.query(pk), sort, limit, cursor, true)
+                .page()
+                .await
+        }
+    }
+
+    /// One page of the partition `pk`, descending (newest first for time-ordered sort keys).
+    fn reverse_query_items(
+        pk: &Self::PK,
+        sort: Option<SortKey<Self::SK>>,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape(table.query(pk), sort, limit, cursor, false)
+                .page()
+                .await
+        }
+    }
+
+    /// The first item of the partition `pk`.
+    fn query_item(pk: &Self::PK) -> impl Future<Output = Result<Option<Self>>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            table.query(pk).first().await
+        }
+    }
+
+    /// One page of the partition `pk`, filtered. A page may be empty and still have a cursor.
+    fn query_items_with_filter(
+        pk: &Self::PK,
+        sort: Option<SortKey<Self::SK>>,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+        filter: impl IntoExpression + Send,
+        values: impl Serialize + Send,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        let filter = bind(filter, values);
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape(table.query(pk), sort, limit, cursor, true)
+                .bound_filter(filter)
+                .page()
+                .await
+        }
+    }
+
+    /// One page of the items whose sort key starts with `prefix`.
+    fn query_begins_with(
+        pk: &Self::PK,
+        prefix: &str,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+        ascending: bool,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        let sort = SortKey::BeginsWith(prefix.to_owned());
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape(table.query(pk), Some(sort), limit, cursor, ascending)
+                .page()
+                .await
+        }
+    }
+
+    /// One page of the items whose sort key is between `low` and `high` (both included).
+    fn query_between(
+        pk: &Self::PK,
+        low: impl Into<Self::SK>,
+        high: impl Into<Self::SK>,
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+        ascending: bool,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        let sort = SortKey::Between(low.into(), high.into());
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape(table.query(pk), Some(sort), limit, cursor, ascending)
+                .page()
+                .await
+        }
+    }
+
+    /// How many items the partition `pk` holds, over all pages.
+    fn count_items(pk: &Self::PK) -> impl Future<Output = Result<usize>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            table.query(pk).count().await
+        }
+    }
+
+    /// Every item of the partition `pk`, `page_size` per request, fetched as the stream is
+    /// polled: memory holds one page.
+    fn query_stream(
+        pk: &Self::PK,
+        sort: Option<SortKey<Self::SK>>,
+        page_size: Option<u16>,
+    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
+        let pk = pk.clone();
+        lazy_stream(move |table: crate::Table<Self>| {
+            shape(table.query(&pk), sort, page_size, None, true).stream()
+        })
+    }
+
+    /// [`DynamoTable::query_stream`], filtered.
+    fn query_stream_with_filter(
+        pk: &Self::PK,
+        sort: Option<SortKey<Self::SK>>,
+        page_size: Option<u16>,
+        filter: impl IntoExpression,
+        values: impl Serialize,
+    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
+        let pk = pk.clone();
+        let filter = bind(filter, values);
+        lazy_stream(move |table: crate::Table<Self>| {
+            shape(table.query(&pk), sort, page_size, None, true)
+                .bound_filter(filter)
+                .stream()
+        })
+    }
+
+    /// One page of a scan of the table.
+    fn scan_items(
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape_scan(table.scan(), limit, cursor).page().await
+        }
+    }
+
+    /// One page of a filtered scan.
+    fn scan_items_with_filter(
+        limit: Option<u16>,
+        cursor: Option<Cursor<Self>>,
+        filter: impl IntoExpression + Send,
+        values: impl Serialize + Send,
+    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
+        let filter = bind(filter, values);
+        async move {
+            let table = Self::dynamodb_client().await.table::<Self>();
+            shape_scan(table.scan(), limit, cursor)
+                .bound_filter(filter)
+                .page()
+                .await
+        }
+    }
+
+    /// Every item of the table, a page at a time.
+    fn scan_stream(page_size: Option<u16>) -> impl Stream<Item = Result<Self>> + Send + 'static {
+        lazy_stream(move |table: crate::Table<Self>| {
+            shape_scan(table.scan(), page_size, None).stream()
+        })
+    }
+
+    /// [`DynamoTable::scan_stream`], filtered.
+    fn scan_stream_with_filter(
+        page_size: Option<u16>,
+        filter: impl IntoExpression,
+        values: impl Serialize,
+    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
+        let filter = bind(filter, values);
+        lazy_stream(move |table: crate::Table<Self>| {
+            shape_scan(table.scan(), page_size, None)
+                .bound_filter(filter)
+                .stream()
+        })
     }
 }
 
