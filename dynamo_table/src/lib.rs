@@ -41,9 +41,28 @@
 //!
 //! | attribute | where | meaning |
 //! | --- | --- | --- |
-//! | `#[dynamo(table = "orders")]` | struct | the table name (3-255 characters of `A-Z a-z 0-9 _ - .`) |
-//! | `#[dynamo(pk)]` | field | the partition key (exactly one) |
-//! | `#[dynamo(sk)]` | field | the sort key (at most one) |
+//! | `table = "orders"` | struct, required | table name: 3-255 characters of `A-Z a-z 0-9 _ - .` |
+//! | `page_size = 50` | struct | items per page when no limit is given (`DEFAULT_PAGE_SIZE`, default 10) |
+//! | `batch_retries(max_retries = 3, initial_delay_ms = 200, max_delay_ms = 5000)` | struct | `BATCH_RETRIES_CONFIG` |
+//! | `crate = "path::to::dynamo_table"` | struct | where generated code finds this crate, for re-exporters |
+//! | `pk` | field | the partition key (exactly one) |
+//! | `sk` | field | the sort key (at most one) |
+//! | `gsi(name = "by_status", pk)` / `gsi(name = "by_status", sk)` | field, repeatable | a global secondary index's keys |
+//! | `lsi(name = "by_created", sk)` | field, repeatable | a local secondary index's sort key |
+//! | `rename = "..."` | field | the attribute name, for types whose `Serialize` is hand-written |
+//!
+//! serde's `rename`, `rename_all`, `skip` and `flatten` are honoured: the attribute names in keys
+//! and expressions are the ones serde writes. Key fields are `String` (`S`), integers (`N`),
+//! [`Binary`] (`B`) or newtypes with `#[derive(KeyValue)]`. An index key may be an `Option` with
+//! `#[serde(skip_serializing_if = "Option::is_none")]`: a sparse index.
+//!
+//! For `struct Order` the derive also generates:
+//! - `OrderKey`, the typed primary key, with `order.key()`; every function that takes a key
+//!   ([`Table::get_by_key`], [`Table::batch_get`], ...) takes it, or the seed's `(pk, Option<sk>)`;
+//! - per index, a marker type such as `OrderByStatusIndex` ([`DynamoIndex`]) for
+//!   [`Table::index`], and its key struct `OrderByStatusIndexKey`;
+//! - [`GSITable`] when there is exactly one global index keyed by `String`s (the seed's API);
+//! - [`DynamoTable::INDEXES`]: the schema as data, which [`Table::create`] uses.
 //!
 //! Mistakes are compile errors that point at the attribute and say how to fix it:
 //!
@@ -57,6 +76,23 @@
 //!     user_id: String, // error: no field is marked #[dynamo(pk)]
 //! }
 //! ```
+//!
+//! # Reading
+//!
+//! [`Table::query`] and [`IndexTable::query`] build a [`Query`] (sort-key conditions with
+//! [`SortKey`], filters, limits, order, cursors), read as one page ([`Query::page`], whose
+//! [`QueryResult::start_cursor`] resumes it exactly), a count over all pages, or a lazy
+//! [`Stream`](futures::Stream) of items that holds one page in memory. [`Table::scan`] does the
+//! same for scans. The seed's functions (`query_items`, `query_gsi_items`, ...) are thin
+//! wrappers over these.
+//!
+//! # Expressions
+//!
+//! Filters and conditions are checked before anything is sent: at compile time with [`expr!`],
+//! at run time for plain strings. A bare reserved word (`status`, `name`, `data`, ... 573 of
+//! them) is refused with the `#word` fix; `#word` stands for the attribute `word`. Attribute
+//! names the library writes itself are always escaped, and its placeholders (`#dt_...`,
+//! `:dt_...`) cannot collide with yours.
 //!
 //! # A local DynamoDB
 //!
