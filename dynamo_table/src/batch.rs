@@ -8,6 +8,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures::StreamExt;
 
+use crate::capacity::Capacity;
 use crate::config::RetryConfig;
 use crate::error::Error;
 
@@ -25,7 +26,7 @@ pub struct Failed<V> {
 }
 
 /// Counters of one batch call, for logs and tests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct BatchStats {
     /// Requests sent (`BatchWriteItem` / `BatchGetItem` calls, retries included).
     pub requests: u32,
@@ -36,6 +37,8 @@ pub struct BatchStats {
     /// Whole requests that failed with a retryable error (throttling, 5xx, network) and were
     /// sent again.
     pub retried_errors: u32,
+    /// The capacity every call consumed, retries included.
+    pub capacity: Capacity,
 }
 
 impl BatchStats {
@@ -44,6 +47,7 @@ impl BatchStats {
         self.retries += other.retries;
         self.unprocessed += other.unprocessed;
         self.retried_errors += other.retried_errors;
+        self.capacity.add(other.capacity);
     }
 }
 
@@ -145,9 +149,9 @@ pub(crate) fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
     names.join("`, `")
 }
 
-/// What one call for a chunk achieved: the settled requests with their outcomes and the
-/// requests DynamoDB left unprocessed, or an error for the whole call.
-pub(crate) type Attempt<O> = Result<(Vec<(usize, O)>, Vec<usize>), Error>;
+/// What one call for a chunk achieved: the settled requests with their outcomes, the requests
+/// DynamoDB left unprocessed and the capacity consumed, or an error for the whole call.
+pub(crate) type Attempt<O> = Result<(Vec<(usize, O)>, Vec<usize>, Capacity), Error>;
 
 /// Sends a chunk (request indices) until every request is settled, a call fails with an error
 /// that is not worth retrying, or `retry` runs out. Unprocessed requests and retryable errors
@@ -172,8 +176,9 @@ where
         attempts += 1;
         stats.requests += 1;
         let (unsettled, last_error) = match attempt(pending.clone()).await {
-            Ok((settled, unprocessed)) => {
+            Ok((settled, unprocessed, capacity)) => {
                 results.extend(settled);
+                stats.capacity.add(capacity);
                 stats.unprocessed += unprocessed.len() as u64;
                 (unprocessed, None)
             }

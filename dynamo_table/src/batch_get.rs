@@ -7,9 +7,11 @@ use std::sync::Arc;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use crate::batch::{BatchStats, KeyNames, fingerprint, retry_chunk, run_chunks, table_list};
+use crate::capacity::Side;
 use crate::client::DynamoClient;
 use crate::config::RetryConfig;
 use crate::error::Error;
+use crate::observe::ObserveExt;
 
 /// DynamoDB's limit of keys in one `BatchGetItem` call.
 const KEYS_PER_REQUEST: usize = 100;
@@ -84,13 +86,14 @@ async fn get_chunk(
                 })?;
             request_items.insert(table.to_owned(), keys);
         }
-        let output = client
+        let (output, capacity) = client
             .sdk()
             .batch_get_item()
             .set_request_items(Some(request_items))
+            .set_return_consumed_capacity(crate::capacity::wanted())
             .send()
-            .await
-            .map_err(|e| client.request_error("BatchGetItem", &tables(&pending), e))?;
+            .observed_by(client, "BatchGetItem", &tables(&pending), Side::Read)
+            .await?;
 
         let by_key: HashMap<&str, usize> = pending
             .iter()
@@ -143,7 +146,7 @@ async fn get_chunk(
                 results.push((i, GetOutcome::NotFound));
             }
         }
-        Ok((results, unread))
+        Ok((results, unread, capacity))
     })
     .await
 }

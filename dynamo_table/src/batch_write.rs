@@ -8,10 +8,12 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 
 use crate::batch::{BatchStats, KeyNames, fingerprint, retry_chunk, run_chunks, table_list};
+use crate::capacity::Side;
 use crate::client::DynamoClient;
 use crate::config::RetryConfig;
 use crate::error::{Error, Result};
 use crate::item_size::{MAX_ITEM_BYTES, item_size};
+use crate::observe::ObserveExt;
 use crate::table::DynamoTable;
 
 /// DynamoDB's limit of requests in one `BatchWriteItem` call. At 400 KB per item, 25 items stay
@@ -320,13 +322,14 @@ async fn write_chunk(
                     .push(request.clone());
             }
         }
-        let output = client
+        let (output, capacity) = client
             .sdk()
             .batch_write_item()
             .set_request_items(Some(request_items))
+            .set_return_consumed_capacity(crate::capacity::wanted())
             .send()
-            .await
-            .map_err(|e| client.request_error("BatchWriteItem", &tables(&pending), e))?;
+            .observed_by(client, "BatchWriteItem", &tables(&pending), Side::Write)
+            .await?;
         let unprocessed = output.unprocessed_items.unwrap_or_default();
         let left = match_unprocessed(entries, &pending, &unprocessed);
         let left_set: HashSet<usize> = left.iter().copied().collect();
@@ -335,7 +338,7 @@ async fn write_chunk(
             .filter(|i| !left_set.contains(i))
             .map(|&i| (i, WriteOutcome::Written))
             .collect();
-        Ok((written, left))
+        Ok((written, left, capacity))
     })
     .await
 }

@@ -2,9 +2,11 @@
 
 use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
 
+use crate::capacity::{Capacity, Side};
 use crate::error::Result;
 use crate::handle::Table;
 use crate::key::IntoKey;
+use crate::observe::ObserveExt;
 use crate::table::DynamoTable;
 
 impl<T: DynamoTable> Table<T> {
@@ -16,30 +18,35 @@ impl<T: DynamoTable> Table<T> {
     /// Gets the item with this key, or `None` if there is none. The read is eventually
     /// consistent, as DynamoDB's default.
     pub async fn get_item(&self, pk: &T::PK, sk: Option<&T::SK>) -> Result<Option<T>> {
+        self.get_item_with_capacity(pk, sk)
+            .await
+            .map(|(item, _)| item)
+    }
+
+    /// [`Table::get_item`], with the capacity the read consumed.
+    pub async fn get_item_with_capacity(
+        &self,
+        pk: &T::PK,
+        sk: Option<&T::SK>,
+    ) -> Result<(Option<T>, Capacity)> {
         let key = self.key_map(pk, sk)?;
-        let output = self
+        let (output, capacity) = self
             .client
             .sdk()
             .get_item()
             .table_name(&self.name)
             .set_key(Some(key))
+            .set_return_consumed_capacity(crate::capacity::wanted())
             .send()
-            .await
-            .map_err(|e| self.client.request_error("GetItem", &self.name, e))?;
-        output.item.map(|item| self.decode_item(item)).transpose()
+            .observed_by(&self.client, "GetItem", &self.name, Side::Read)
+            .await?;
+        let item = output.item.map(|item| self.decode_item(item)).transpose()?;
+        Ok((item, capacity))
     }
 
     /// Deletes the item with this key. Deleting a missing item is not an error.
     pub async fn delete_item(&self, pk: &T::PK, sk: Option<&T::SK>) -> Result<DeleteItemOutput> {
-        let key = self.key_map(pk, sk)?;
-        self.client
-            .sdk()
-            .delete_item()
-            .table_name(&self.name)
-            .set_key(Some(key))
-            .send()
-            .await
-            .map_err(|e| self.client.request_error("DeleteItem", &self.name, e))
+        self.delete(pk, sk, None).await
     }
 
     /// Gets the item with this key: a typed key struct (`OrderKey`) or a `(pk, Option<sk>)` pair.

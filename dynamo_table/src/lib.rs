@@ -109,6 +109,7 @@ mod backoff;
 mod batch;
 mod batch_get;
 mod batch_write;
+mod capacity;
 mod client;
 mod config;
 mod error;
@@ -120,6 +121,7 @@ mod item_size;
 mod key;
 #[cfg(feature = "local")]
 pub mod local;
+mod observe;
 mod page;
 mod query;
 mod read;
@@ -133,6 +135,13 @@ mod update;
 
 pub use batch::{BatchStats, BatchWriteResult, Failed};
 pub use batch_write::{BatchWrite, BatchWriteReport, WriteOutcome};
+pub use capacity::Capacity;
+#[cfg(feature = "consumed_capacity_stats")]
+pub use capacity::{
+    CapacityStats, CapacityStatsGuard, consumed_capacity_stats, log_stats, operation_count,
+    read_capacity_units, record, record_read, record_write, total_capacity_units,
+    write_capacity_units,
+};
 pub use client::{
     DEFAULT_BATCH_CONCURRENCY, DynamoClient, global_client, init, init_with_client,
     set_global_client,

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::capacity::Capacity;
 use crate::error::{Error, Result};
 
 /// Where a page stopped: DynamoDB's `LastEvaluatedKey`, exactly as returned (for an index it
@@ -105,6 +106,8 @@ pub struct QueryResult<T> {
     pub count: usize,
     /// How many items DynamoDB read for this page (before the filter).
     pub scanned_count: usize,
+    /// The capacity this page consumed (zero without the `consumed_capacity_stats` feature).
+    pub consumed_capacity: Capacity,
     pub(crate) next: Option<Cursor<T>>,
 }
 
@@ -131,6 +134,7 @@ impl<T: fmt::Debug> fmt::Debug for QueryResult<T> {
             .field("items", &self.items)
             .field("count", &self.count)
             .field("scanned_count", &self.scanned_count)
+            .field("consumed_capacity", &self.consumed_capacity)
             .field("next", &self.next)
             .finish()
     }
@@ -138,6 +142,7 @@ impl<T: fmt::Debug> fmt::Debug for QueryResult<T> {
 
 /// A page as DynamoDB returned it, before the items are decoded.
 pub(crate) struct RawPage {
+    pub capacity: Capacity,
     pub items: Vec<HashMap<String, AttributeValue>>,
     pub count: usize,
     pub scanned_count: usize,

@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use futures::Stream;
 use serde::Serialize;
 
+use crate::capacity::Capacity;
 use crate::error::{Error, Result};
 use crate::expression::{Bound, IntoExpression};
 use crate::handle::Table;
@@ -215,6 +216,11 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
 
     /// Counts every matching item, over all pages (`Select=COUNT`).
     pub async fn count(self) -> Result<usize> {
+        self.into_read().count().await.map(|(n, _)| n)
+    }
+
+    /// [`count`](Self::count), with the capacity all its pages consumed.
+    pub async fn count_with_capacity(self) -> Result<(usize, Capacity)> {
         self.into_read().count().await
     }
 

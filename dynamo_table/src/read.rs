@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 
+use crate::capacity::{Capacity, Side};
 use crate::error::{Error, Result};
 use crate::expression::{Bound, IntoExpression};
 use crate::handle::Table;
+use crate::observe::ObserveExt;
 use crate::page::{Cursor, QueryResult, RawPage};
 use crate::table::DynamoTable;
 
@@ -166,7 +168,7 @@ impl<T: DynamoTable> Read<T> {
         let table = &self.table.name;
         match &self.key_condition {
             Some(key_condition) => {
-                let out = sdk
+                let (out, capacity) = sdk
                     .query()
                     .table_name(table)
                     .set_index_name(self.index.map(str::to_owned))
@@ -179,10 +181,12 @@ impl<T: DynamoTable> Read<T> {
                     .consistent_read(self.consistent)
                     .set_select(select)
                     .set_exclusive_start_key(start)
+                    .set_return_consumed_capacity(crate::capacity::wanted())
                     .send()
-                    .await
-                    .map_err(|e| self.table.client.request_error("Query", table, e))?;
+                    .observed_by(&self.table.client, "Query", table, Side::Read)
+                    .await?;
                 Ok(RawPage {
+                    capacity,
                     count: usize::try_from(out.count).unwrap_or(0),
                     scanned_count: usize::try_from(out.scanned_count).unwrap_or(0),
                     items: out.items.unwrap_or_default(),
@@ -190,7 +194,7 @@ impl<T: DynamoTable> Read<T> {
                 })
             }
             None => {
-                let out = sdk
+                let (out, capacity) = sdk
                     .scan()
                     .table_name(table)
                     .set_index_name(self.index.map(str::to_owned))
@@ -203,10 +207,12 @@ impl<T: DynamoTable> Read<T> {
                     .set_segment(self.segment.map(|s| s.0))
                     .set_total_segments(self.segment.map(|s| s.1))
                     .set_exclusive_start_key(start)
+                    .set_return_consumed_capacity(crate::capacity::wanted())
                     .send()
-                    .await
-                    .map_err(|e| self.table.client.request_error("Scan", table, e))?;
+                    .observed_by(&self.table.client, "Scan", table, Side::Read)
+                    .await?;
                 Ok(RawPage {
+                    capacity,
                     count: usize::try_from(out.count).unwrap_or(0),
                     scanned_count: usize::try_from(out.scanned_count).unwrap_or(0),
                     items: out.items.unwrap_or_default(),
@@ -224,6 +230,7 @@ impl<T: DynamoTable> Read<T> {
             .collect::<Result<Vec<T>>>()?;
         Ok(QueryResult {
             items,
+            consumed_capacity: raw.capacity,
             count: raw.count,
             scanned_count: raw.scanned_count,
             next: raw
@@ -242,18 +249,20 @@ impl<T: DynamoTable> Read<T> {
 
     /// Every matching item counted, over as many pages as it takes (`Select=COUNT`: no items
     /// are transferred).
-    pub(crate) async fn count(mut self) -> Result<usize> {
+    pub(crate) async fn count(mut self) -> Result<(usize, Capacity)> {
         self.check()?;
         let mut start = self.cursor.as_ref().map(|c| c.key.clone());
         let mut total = 0;
+        let mut capacity = Capacity::default();
         loop {
             let raw = self
                 .fetch(start, self.limit.map(|_| self.page_limit()), true)
                 .await?;
             total += raw.count;
+            capacity.add(raw.capacity);
             match raw.last_key {
                 Some(key) => start = Some(key),
-                None => return Ok(total),
+                None => return Ok((total, capacity)),
             }
         }
     }

@@ -4,6 +4,7 @@
 use futures::Stream;
 use serde::Serialize;
 
+use crate::capacity::Capacity;
 use crate::error::{Error, Result};
 use crate::expression::{Bound, IntoExpression};
 use crate::handle::Table;
@@ -101,6 +102,11 @@ impl<T: DynamoTable> Scan<T> {
 
     /// Counts every matching item, over all pages.
     pub async fn count(self) -> Result<usize> {
+        self.read.count().await.map(|(n, _)| n)
+    }
+
+    /// [`count`](Self::count), with the capacity all its pages consumed.
+    pub async fn count_with_capacity(self) -> Result<(usize, Capacity)> {
         self.read.count().await
     }
 

@@ -7,10 +7,12 @@ use aws_sdk_dynamodb::types::{
     LocalSecondaryIndex, Projection, ProjectionType, TableStatus,
 };
 
+use crate::capacity::Side;
 use crate::client::is_table_name_char;
 use crate::error::{Error, Result};
 use crate::handle::Table;
 use crate::key::{KeyType, KeyValue};
+use crate::observe::ObserveExt;
 use crate::table::DynamoTable;
 
 /// A key attribute: its name and DynamoDB type.
@@ -113,8 +115,8 @@ impl<T: DynamoTable> Table<T> {
         }
         request
             .send()
-            .await
-            .map_err(|e| self.client.request_error("CreateTable", &self.name, e))?;
+            .observed_by(&self.client, "CreateTable", &self.name, Side::Uncounted)
+            .await?;
         self.wait_until_active().await
     }
 
@@ -138,8 +140,8 @@ impl<T: DynamoTable> Table<T> {
             .delete_table()
             .table_name(&self.name)
             .send()
-            .await
-            .map_err(|e| self.client.request_error("DeleteTable", &self.name, e))?;
+            .observed_by(&self.client, "DeleteTable", &self.name, Side::Uncounted)
+            .await?;
         Ok(())
     }
 
@@ -158,14 +160,14 @@ impl<T: DynamoTable> Table<T> {
         let started = tokio::time::Instant::now();
         let mut pause = Duration::from_millis(50);
         loop {
-            let output = self
+            let (output, _) = self
                 .client
                 .sdk()
                 .describe_table()
                 .table_name(&self.name)
                 .send()
-                .await
-                .map_err(|e| self.client.request_error("DescribeTable", &self.name, e))?;
+                .observed_by(&self.client, "DescribeTable", &self.name, Side::Uncounted)
+                .await?;
             let status = output.table().and_then(|t| t.table_status());
             if matches!(status, Some(TableStatus::Active)) {
                 return Ok(());

@@ -8,9 +8,11 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
+use crate::capacity::Side;
 use crate::error::{Error, Result};
 use crate::expression::{Bound, IntoExpression};
 use crate::handle::Table;
+use crate::observe::ObserveExt;
 use crate::table::DynamoTable;
 
 /// An update expression under construction, with the library's own `#dt_`/`:dt_` placeholders.
@@ -84,10 +86,7 @@ impl<T: DynamoTable> Table<T> {
     pub(crate) async fn put(&self, item: &T, condition: Option<Bound>) -> Result<PutItemOutput> {
         let attributes = self.encode_item(item)?;
         self.check_size(&attributes)?;
-        let (text, names, values) = match condition {
-            Some(c) => (Some(c.text), non_empty(c.names), non_empty(c.values)),
-            None => (None, None, None),
-        };
+        let (text, names, values) = split(condition);
         self.client
             .sdk()
             .put_item()
@@ -96,9 +95,11 @@ impl<T: DynamoTable> Table<T> {
             .set_condition_expression(text)
             .set_expression_attribute_names(names)
             .set_expression_attribute_values(values)
+            .set_return_consumed_capacity(crate::capacity::wanted())
             .send()
+            .observed_by(&self.client, "PutItem", &self.name, Side::Write)
             .await
-            .map_err(|e| self.client.request_error("PutItem", &self.name, e))
+            .map(|(output, _)| output)
     }
 
     pub(crate) async fn update_with_bound(
@@ -121,18 +122,31 @@ impl<T: DynamoTable> Table<T> {
         values: impl Serialize,
     ) -> Result<DeleteItemOutput> {
         let condition = Bound::new(condition.into_expression()?, values)?;
+        self.delete(pk, sk, Some(condition)).await
+    }
+
+    /// Deletes the item with this key, under `condition` if there is one.
+    pub(crate) async fn delete(
+        &self,
+        pk: &T::PK,
+        sk: Option<&T::SK>,
+        condition: Option<Bound>,
+    ) -> Result<DeleteItemOutput> {
         let key = self.key_map(pk, sk)?;
+        let (text, names, values) = split(condition);
         self.client
             .sdk()
             .delete_item()
             .table_name(&self.name)
             .set_key(Some(key))
-            .condition_expression(condition.text)
-            .set_expression_attribute_names(non_empty(condition.names))
-            .set_expression_attribute_values(non_empty(condition.values))
+            .set_condition_expression(text)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values)
+            .set_return_consumed_capacity(crate::capacity::wanted())
             .send()
+            .observed_by(&self.client, "DeleteItem", &self.name, Side::Write)
             .await
-            .map_err(|e| self.client.request_error("DeleteItem", &self.name, e))
+            .map(|(output, _)| output)
     }
 
     /// Sets the attributes of `patch` (a struct or `json!({...})` serialized by serde) on the
@@ -288,9 +302,26 @@ impl<T: DynamoTable> Table<T> {
             .set_condition_expression(condition_text)
             .set_expression_attribute_names(non_empty(names))
             .set_expression_attribute_values(non_empty(values))
+            .set_return_consumed_capacity(crate::capacity::wanted())
             .send()
+            .observed_by(&self.client, "UpdateItem", &self.name, Side::Write)
             .await
-            .map_err(|e| self.client.request_error("UpdateItem", &self.name, e))
+            .map(|(output, _)| output)
+    }
+}
+
+/// An optional condition as the three optional request fields.
+#[allow(clippy::type_complexity)]
+fn split(
+    condition: Option<Bound>,
+) -> (
+    Option<String>,
+    Option<HashMap<String, String>>,
+    Option<HashMap<String, AttributeValue>>,
+) {
+    match condition {
+        Some(c) => (Some(c.text), non_empty(c.names), non_empty(c.values)),
+        None => (None, None, None),
     }
 }
 
