@@ -353,7 +353,7 @@ async fn one_string_gsi_also_gives_the_seed_gsi_table() {
         #[dynamo(gsi(name = "by_email", pk))]
         email: String,
     }
-    assert_eq!(Person::GSI_NAME, "by_email");
+    assert_eq!(Person::global_index_name(), "by_email");
     assert_eq!(Person::GSI_PARTITION_KEY, "email");
     let p = Person {
         id: "1".into(),

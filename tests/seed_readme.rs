@@ -453,7 +453,7 @@ mod derived {
     pub struct User {
         #[dynamo(pk)]
         user_id: String,
-        #[dynamo(gsi(name = "email", pk))]
+        #[dynamo(gsi(name = "global-users-email", pk))]
         email: String,
         name: String,
         created_at: i64,
@@ -477,7 +477,8 @@ mod derived {
 async fn set_up(local: &LocalDynamo, prefix: &str) -> DynamoClient {
     let client = local.client().with_table_prefix(prefix).unwrap();
     // The hand-written types declare no index; the tables are made the way the seed's users made
-    // theirs: elsewhere. The derived schema is the same layout (a GSI named `email`).
+    // theirs: elsewhere. The derived schema is the same layout, with the GSI named by the seed's
+    // convention (`global-users-email`), which the hand-written `GSITable` finds by default.
     client.create_table::<derived::User>().await.unwrap();
     client.create_table::<derived::Order>().await.unwrap();
     dynamo_table::set_global_client(client.clone());

@@ -177,7 +177,7 @@ impl BatchWrite {
         self.adopt_defaults::<T>();
         let table = self.client.table::<T>();
         let key_names = (T::PARTITION_KEY, T::SORT_KEY);
-        let prepared = table.encode_item(item).and_then(|attributes| {
+        let prepared = table.encode(item).and_then(|attributes| {
             let size = item_size(&attributes);
             if size > MAX_ITEM_BYTES {
                 return Err(Error::invalid(format!(

@@ -112,9 +112,23 @@ impl<T: DynamoTable> Table<T> {
         Ok(key)
     }
 
-    /// Serializes `item` and checks that its key attributes are there, non-empty and of the
-    /// table's key types, so a bad item is refused before it is sent.
-    pub(crate) fn encode_item(&self, item: &T) -> Result<HashMap<String, AttributeValue>> {
+    /// `item` as a DynamoDB item map, for requests this crate does not wrap. Its key attributes
+    /// are checked: present, non-empty and of the table's key types.
+    ///
+    /// ```
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Debug, PartialEq, Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String, age: u32 }
+    /// # async fn run() {
+    /// # let client = dynamo_table::DynamoClient::new(&dynamo_table::auto_config().await);
+    /// let users = client.table::<User>();
+    /// let map = users.encode(&User { user_id: "u1".into(), age: 7 }).unwrap();
+    /// assert_eq!(users.decode(map).unwrap(), User { user_id: "u1".into(), age: 7 });
+    /// # }
+    /// ```
+    pub fn encode(&self, item: &T) -> Result<HashMap<String, AttributeValue>> {
         let attributes: HashMap<String, AttributeValue> =
             serde_dynamo::to_item(item).map_err(|source| Error::Serialization {
                 table: self.name.clone(),
@@ -148,8 +162,8 @@ impl<T: DynamoTable> Table<T> {
         Ok(())
     }
 
-    /// Deserializes an item; an error names the attribute that did not fit.
-    pub(crate) fn decode_item(&self, item: HashMap<String, AttributeValue>) -> Result<T> {
+    /// A DynamoDB item map as a `T`; an error names the attribute that did not fit.
+    pub fn decode(&self, item: HashMap<String, AttributeValue>) -> Result<T> {
         let deserializer = serde_dynamo::Deserializer::from_attribute_value(
             serde_dynamo::AttributeValue::from(AttributeValue::M(item)),
         );

@@ -1,6 +1,7 @@
 //! Secondary indexes: the typed [`DynamoIndex`] the derive generates, the [`IndexTable`] handle
 //! to query it, and the seed crate's single-GSI [`GSITable`].
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -67,6 +68,8 @@ pub trait DynamoIndex: Send + Sync + 'static {
 /// ```
 pub struct IndexTable<I: DynamoIndex> {
     table: Table<I::Table>,
+    /// `I::NAME`, or for the seed's [`GSITable`] the name its `global_index_name()` gives.
+    name: Cow<'static, str>,
     _index: PhantomData<fn() -> I>,
 }
 
@@ -76,7 +79,7 @@ impl<I: DynamoIndex> IndexTable<I> {
     pub fn query(&self, pk: &I::PK) -> Query<I::Table, I::SK> {
         let mut query = Query::new(
             self.table.clone(),
-            Some(I::NAME),
+            Some(self.name.clone()),
             (I::PARTITION_KEY, I::SORT_KEY),
             pk,
         );
@@ -88,7 +91,7 @@ impl<I: DynamoIndex> IndexTable<I> {
     pub fn scan(&self) -> Scan<I::Table> {
         let mut scan = Scan::new(
             self.table.clone(),
-            Some(I::NAME),
+            Some(self.name.clone()),
             (I::PARTITION_KEY, I::SORT_KEY),
         );
         scan.read_mut().global_index = I::KIND == IndexKind::Global;
@@ -96,8 +99,8 @@ impl<I: DynamoIndex> IndexTable<I> {
     }
 
     /// The index name.
-    pub fn name(&self) -> &'static str {
-        I::NAME
+    pub fn name(&self) -> &str {
+        &self.name
     }
 }
 
@@ -105,6 +108,7 @@ impl<I: DynamoIndex> Clone for IndexTable<I> {
     fn clone(&self) -> Self {
         IndexTable {
             table: self.table.clone(),
+            name: self.name.clone(),
             _index: PhantomData,
         }
     }
@@ -114,7 +118,7 @@ impl<I: DynamoIndex> fmt::Debug for IndexTable<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IndexTable")
             .field("table", &self.table.name)
-            .field("index", &I::NAME)
+            .field("index", &self.name)
             .finish()
     }
 }
@@ -122,8 +126,16 @@ impl<I: DynamoIndex> fmt::Debug for IndexTable<I> {
 impl<T: DynamoTable> Table<T> {
     /// A handle on one of the table's indexes.
     pub fn index<I: DynamoIndex<Table = T>>(&self) -> IndexTable<I> {
+        self.index_named(Cow::Borrowed(I::NAME))
+    }
+
+    pub(crate) fn index_named<I: DynamoIndex<Table = T>>(
+        &self,
+        name: Cow<'static, str>,
+    ) -> IndexTable<I> {
         IndexTable {
             table: self.clone(),
+            name,
             _index: PhantomData,
         }
     }
@@ -133,8 +145,6 @@ impl<T: DynamoTable> Table<T> {
 /// when a struct has exactly one GSI whose key fields are `String`; write it by hand otherwise.
 /// [`DynamoIndex`] is the typed, multi-index form.
 pub trait GSITable: DynamoTable {
-    /// The index name; by default the partition key attribute's name.
-    const GSI_NAME: &'static str = Self::GSI_PARTITION_KEY;
     /// The index's partition key attribute.
     const GSI_PARTITION_KEY: &'static str;
     /// The index's sort key attribute, if any.
@@ -146,6 +156,34 @@ pub trait GSITable: DynamoTable {
     /// This item's index sort key.
     fn gsi_sort_key(&self) -> Option<String> {
         None
+    }
+
+    /// The index name. By default the seed crate's convention, so tables it created keep
+    /// working: `global-{TABLE}-{GSI_PARTITION_KEY}`, with `-{GSI_SORT_KEY}` when there is one.
+    /// The derive returns the declared `gsi(name = ...)`.
+    ///
+    /// ```
+    /// # use dynamo_table::{DynamoTable, GSITable};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize)]
+    /// # struct User { user_id: String, email: String }
+    /// # impl DynamoTable for User {
+    /// #     type PK = String; type SK = String;
+    /// #     const TABLE: &'static str = "users";
+    /// #     const PARTITION_KEY: &'static str = "user_id";
+    /// #     fn partition_key(&self) -> String { self.user_id.clone() }
+    /// # }
+    /// impl GSITable for User {
+    ///     const GSI_PARTITION_KEY: &'static str = "email";
+    ///     fn gsi_partition_key(&self) -> String { self.email.clone() }
+    /// }
+    /// assert_eq!(User::global_index_name(), "global-users-email");
+    /// ```
+    fn global_index_name() -> String {
+        match Self::GSI_SORT_KEY {
+            Some(sk) => format!("global-{}-{}-{sk}", Self::TABLE, Self::GSI_PARTITION_KEY),
+            None => format!("global-{}-{}", Self::TABLE, Self::GSI_PARTITION_KEY),
+        }
     }
 
     /// One page of the index partition `pk` (and index sort key `sk`, if given), ascending.
@@ -229,14 +267,15 @@ pub trait GSITable: DynamoTable {
         page_size: Option<u16>,
     ) -> impl Stream<Item = Result<Self>> + Send + 'static {
         lazy_stream(move |table: crate::Table<Self>| {
-            let index = table.index::<SeedGsi<Self>>();
+            let index = table.index_named::<SeedGsi<Self>>(Cow::Owned(Self::global_index_name()));
             shape(index.query(&pk), sk.map(SortKey::Eq), page_size, None, true).stream()
         })
     }
 }
 
-/// The [`DynamoIndex`] view of a [`GSITable`]'s index.
-pub struct SeedGsi<T>(PhantomData<fn() -> T>);
+/// The [`DynamoIndex`] view of a [`GSITable`]'s index. Its name is not a constant (see
+/// [`GSITable::global_index_name`]), so `NAME` is empty and the handle carries the name.
+pub(crate) struct SeedGsi<T>(PhantomData<fn() -> T>);
 
 impl<T> fmt::Debug for SeedGsi<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -248,7 +287,7 @@ impl<T: GSITable> DynamoIndex for SeedGsi<T> {
     type Table = T;
     type PK = String;
     type SK = String;
-    const NAME: &'static str = T::GSI_NAME;
+    const NAME: &'static str = "";
     const KIND: IndexKind = IndexKind::Global;
     const PARTITION_KEY: &'static str = T::GSI_PARTITION_KEY;
     const SORT_KEY: Option<&'static str> = T::GSI_SORT_KEY;

@@ -40,7 +40,7 @@ impl<T: DynamoTable> Table<T> {
             .send()
             .observed_by(&self.client, "GetItem", &self.name, Side::Read)
             .await?;
-        let item = output.item.map(|item| self.decode_item(item)).transpose()?;
+        let item = output.item.map(|item| self.decode(item)).transpose()?;
         Ok((item, capacity))
     }
 

@@ -153,7 +153,7 @@ pub use config::{
 pub use error::{Error, Result};
 pub use expression::{Expression, IntoExpression};
 pub use handle::Table;
-pub use index::{DynamoIndex, GSITable, IndexTable, SeedGsi};
+pub use index::{DynamoIndex, GSITable, IndexTable};
 pub use key::{Binary, IntoKey, KeyType, KeyValue, NoSortKey};
 pub use page::{Cursor, QueryResult};
 pub use query::{Query, SortKey};
@@ -203,5 +203,6 @@ pub mod __private {
     pub use core::clone::Clone;
     pub use core::option::Option;
     pub use core::time::Duration;
+    pub use std::borrow::ToOwned;
     pub use std::string::String;
 }

@@ -1,5 +1,6 @@
 //! Pages of query and scan results, and the cursors that resume them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -16,7 +17,7 @@ use crate::error::{Error, Result};
 /// index is refused with [`Error::InvalidInput`].
 pub struct Cursor<T> {
     pub(crate) table: String,
-    pub(crate) index: Option<&'static str>,
+    pub(crate) index: Option<Cow<'static, str>>,
     pub(crate) key: HashMap<String, AttributeValue>,
     _items: PhantomData<fn() -> T>,
 }
@@ -24,7 +25,7 @@ pub struct Cursor<T> {
 impl<T> Cursor<T> {
     pub(crate) fn new(
         table: &str,
-        index: Option<&'static str>,
+        index: Option<Cow<'static, str>>,
         key: HashMap<String, AttributeValue>,
     ) -> Self {
         Cursor {
@@ -47,12 +48,12 @@ impl<T> Cursor<T> {
 
     /// The index it came from, if any.
     pub fn index(&self) -> Option<&str> {
-        self.index
+        self.index.as_deref()
     }
 
     /// Checks that this cursor belongs to `table` / `index`.
     pub(crate) fn check(&self, table: &str, index: Option<&str>) -> Result<()> {
-        if self.table == table && self.index == index {
+        if self.table == table && self.index.as_deref() == index {
             return Ok(());
         }
         let place = |t: &str, i: Option<&str>| match i {
@@ -62,7 +63,7 @@ impl<T> Cursor<T> {
         Err(Error::invalid(format!(
             "this cursor comes from {} and cannot resume a read of {}: pass the cursor of the \
              same query",
-            place(&self.table, self.index),
+            place(&self.table, self.index.as_deref()),
             place(table, index)
         )))
     }
@@ -72,7 +73,7 @@ impl<T> Clone for Cursor<T> {
     fn clone(&self) -> Self {
         Cursor {
             table: self.table.clone(),
-            index: self.index,
+            index: self.index.clone(),
             key: self.key.clone(),
             _items: PhantomData,
         }

@@ -1,6 +1,8 @@
 //! Queries: one partition of a table or index, with a sort-key condition, a filter, pages,
 //! counts and streams.
 
+use std::borrow::Cow;
+
 use aws_sdk_dynamodb::types::AttributeValue;
 use futures::Stream;
 use serde::Serialize;
@@ -92,7 +94,7 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
 
     pub(crate) fn new<PK: KeyValue>(
         table: Table<T>,
-        index: Option<&'static str>,
+        index: Option<Cow<'static, str>>,
         key_names: (&'static str, Option<&'static str>),
         pk: &PK,
     ) -> Self {
@@ -114,7 +116,7 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
     /// Only items whose sort key meets `condition`.
     pub fn sort_key(mut self, condition: SortKey<SK>) -> Self {
         if self.read.key_names.1.is_none() {
-            let what = self.read.index.map_or_else(
+            let what = self.read.index.as_deref().map_or_else(
                 || format!("table `{}`", self.read.table.name),
                 |i| format!("index `{i}`"),
             );

@@ -1,5 +1,6 @@
 //! What queries and scans share: one read plan, fetched page by page, counted, or streamed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
@@ -16,7 +17,7 @@ use crate::table::DynamoTable;
 /// A query or scan, fully described: everything but the page to start from.
 pub(crate) struct Read<T> {
     pub table: Table<T>,
-    pub index: Option<&'static str>,
+    pub index: Option<Cow<'static, str>>,
     /// Key attributes of what is read (table or index); filters may not name them in a query.
     pub key_names: (&'static str, Option<&'static str>),
     /// `Some` for a query: the key condition and its placeholders.
@@ -52,7 +53,7 @@ impl<T> std::fmt::Debug for Read<T> {
 impl<T: DynamoTable> Read<T> {
     pub(crate) fn new(
         table: Table<T>,
-        index: Option<&'static str>,
+        index: Option<Cow<'static, str>>,
         key_names: (&'static str, Option<&'static str>),
     ) -> Self {
         Read {
@@ -107,7 +108,7 @@ impl<T: DynamoTable> Read<T> {
 
     pub(crate) fn set_cursor(&mut self, cursor: Option<Cursor<T>>) {
         if let Some(cursor) = &cursor
-            && let Err(e) = cursor.check(&self.table.name, self.index)
+            && let Err(e) = cursor.check(&self.table.name, self.index.as_deref())
         {
             self.fail(e);
         }
@@ -171,7 +172,7 @@ impl<T: DynamoTable> Read<T> {
                 let (out, capacity) = sdk
                     .query()
                     .table_name(table)
-                    .set_index_name(self.index.map(str::to_owned))
+                    .set_index_name(self.index.as_ref().map(|i| i.to_string()))
                     .key_condition_expression(key_condition.text.clone())
                     .set_filter_expression(filter)
                     .set_expression_attribute_names(names)
@@ -197,7 +198,7 @@ impl<T: DynamoTable> Read<T> {
                 let (out, capacity) = sdk
                     .scan()
                     .table_name(table)
-                    .set_index_name(self.index.map(str::to_owned))
+                    .set_index_name(self.index.as_ref().map(|i| i.to_string()))
                     .set_filter_expression(filter)
                     .set_expression_attribute_names(names)
                     .set_expression_attribute_values(values)
@@ -226,7 +227,7 @@ impl<T: DynamoTable> Read<T> {
         let items = raw
             .items
             .into_iter()
-            .map(|item| self.table.decode_item(item))
+            .map(|item| self.table.decode(item))
             .collect::<Result<Vec<T>>>()?;
         Ok(QueryResult {
             items,
@@ -235,7 +236,7 @@ impl<T: DynamoTable> Read<T> {
             scanned_count: raw.scanned_count,
             next: raw
                 .last_key
-                .map(|key| Cursor::new(&self.table.name, self.index, key)),
+                .map(|key| Cursor::new(&self.table.name, self.index.clone(), key)),
         })
     }
 

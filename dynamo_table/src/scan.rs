@@ -1,6 +1,8 @@
 //! Scans: every item of a table or index, page by page, optionally filtered or split into
 //! parallel segments.
 
+use std::borrow::Cow;
+
 use futures::Stream;
 use serde::Serialize;
 
@@ -39,7 +41,7 @@ pub struct Scan<T> {
 impl<T: DynamoTable> Scan<T> {
     pub(crate) fn new(
         table: Table<T>,
-        index: Option<&'static str>,
+        index: Option<Cow<'static, str>>,
         key_names: (&'static str, Option<&'static str>),
     ) -> Self {
         Scan {

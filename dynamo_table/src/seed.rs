@@ -79,7 +79,7 @@ pub(crate) async fn gsi_query<T: crate::GSITable>(
     let index = T::dynamodb_client()
         .await
         .table::<T>()
-        .index::<crate::SeedGsi<T>>();
+        .index_named::<crate::index::SeedGsi<T>>(std::borrow::Cow::Owned(T::global_index_name()));
     shape(
         index.query(&pk.to_owned()),
         sk.map(SortKey::Eq),

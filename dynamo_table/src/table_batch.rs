@@ -106,7 +106,7 @@ impl<T: DynamoTable> Table<T> {
         };
         for (key, outcome) in typed.into_iter().zip(outcomes) {
             match outcome {
-                GetOutcome::Found(item) => match self.decode_item(item) {
+                GetOutcome::Found(item) => match self.decode(item) {
                     Ok(item) => result.items.push(item),
                     Err(error) => result.failed_keys.push(Failed {
                         value: key,

@@ -84,7 +84,7 @@ impl<T: DynamoTable> Table<T> {
 
     /// Puts `item`, under `condition` if there is one.
     pub(crate) async fn put(&self, item: &T, condition: Option<Bound>) -> Result<PutItemOutput> {
-        let attributes = self.encode_item(item)?;
+        let attributes = self.encode(item)?;
         self.check_size(&attributes)?;
         let (text, names, values) = split(condition);
         self.client

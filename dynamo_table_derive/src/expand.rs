@@ -311,7 +311,9 @@ fn seed_gsi_table(model: &TableModel) -> TokenStream {
     quote! {
         #[automatically_derived]
         impl #krate::GSITable for #ident {
-            const GSI_NAME: &'static ::core::primitive::str = #name;
+            fn global_index_name() -> #private::String {
+                #private::ToOwned::to_owned(#name)
+            }
             const GSI_PARTITION_KEY: &'static ::core::primitive::str = #pk_attribute;
             #sk_const
 

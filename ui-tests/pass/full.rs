@@ -51,7 +51,7 @@ fn main() {
     assert_eq!(EventByKindAndDayIndex::SORT_KEY, Some("d"));
     assert_eq!(<EventByDigestIndex as DynamoIndex>::NAME, "by_digest");
     let _key: EventKey = EventKey { tenant_id: TenantId("t".into()), sequence: 1 };
-    assert_eq!(Person::GSI_NAME, "by_email");
+    assert_eq!(Person::global_index_name(), "by_email");
     assert_eq!(Person::GSI_SORT_KEY, Some("name"));
     let filter = dynamo_table::expr!("attribute_exists(#kind) AND d BETWEEN :lo AND :hi");
     assert_eq!(filter.value_placeholders(), [":lo", ":hi"]);
