@@ -89,7 +89,57 @@ pub(crate) fn fingerprint(
         Some(name) => Some(attributes.get(name)?),
         None => None,
     };
-    Some(format!("{table}\u{0}{pk:?}\u{0}{sk:?}"))
+    // Each part is length-prefixed, so no two different keys can give the same string.
+    let mut out = String::with_capacity(table.len() + 48);
+    push_part(&mut out, 'T', table.as_bytes());
+    push_value(&mut out, pk);
+    if let Some(sk) = sk {
+        push_value(&mut out, sk);
+    }
+    Some(out)
+}
+
+fn push_part(out: &mut String, tag: char, bytes: &[u8]) {
+    out.push(tag);
+    push_number(out, bytes.len());
+    out.push(':');
+    match std::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        Err(_) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            for b in bytes {
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+}
+
+/// Decimal digits of `n`, without the formatting machinery (this runs once per key).
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[at..] {
+        out.push(char::from(*d));
+    }
+}
+
+fn push_value(out: &mut String, value: &AttributeValue) {
+    match value {
+        AttributeValue::S(s) => push_part(out, 'S', s.as_bytes()),
+        AttributeValue::N(n) => push_part(out, 'N', n.as_bytes()),
+        AttributeValue::B(b) => push_part(out, 'B', b.as_ref()),
+        // Keys are S, N or B; anything else is still told apart, if slowly.
+        other => push_part(out, '?', format!("{other:?}").as_bytes()),
+    }
 }
 
 /// Runs `indices` in chunks of at most `size`, `concurrency` chunks at a time, and fills in
@@ -206,5 +256,46 @@ where
         tokio::time::sleep(retry.backoff(attempts - 1)).await;
         stats.retries += 1;
         pending = unsettled;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_tell_keys_apart() {
+        let key = |pk: AttributeValue, sk: AttributeValue| {
+            HashMap::from([("p".to_owned(), pk), ("s".to_owned(), sk)])
+        };
+        let names = ("p", Some("s"));
+        let a = fingerprint(
+            "t",
+            names,
+            &key(
+                AttributeValue::S("a:b".into()),
+                AttributeValue::S("c".into()),
+            ),
+        );
+        let b = fingerprint(
+            "t",
+            names,
+            &key(
+                AttributeValue::S("a".into()),
+                AttributeValue::S("b:c".into()),
+            ),
+        );
+        let c = fingerprint(
+            "t",
+            names,
+            &key(AttributeValue::N("1".into()), AttributeValue::S("c".into())),
+        );
+        let d = fingerprint(
+            "t",
+            names,
+            &key(AttributeValue::S("1".into()), AttributeValue::S("c".into())),
+        );
+        assert!(a.is_some() && a != b && c != d);
+        assert_eq!(fingerprint("t", names, &HashMap::new()), None);
     }
 }

@@ -19,33 +19,38 @@ const KEYS_PER_REQUEST: usize = 100;
 /// One distinct key to read.
 #[derive(Debug)]
 pub(crate) struct GetRequest {
-    pub table: String,
+    pub table: std::sync::Arc<str>,
     pub key_names: KeyNames,
     pub key: HashMap<String, AttributeValue>,
     pub fingerprint: String,
 }
 
-/// What became of one key.
+/// What became of one key; `V` is the decoded item.
 #[derive(Debug)]
-pub(crate) enum GetOutcome {
-    Found(HashMap<String, AttributeValue>),
+pub(crate) enum GetOutcome<V> {
+    Found(V),
     NotFound,
     Failed(Arc<Error>),
 }
 
+/// Turns a returned item into `V` as soon as its chunk arrives, so raw items do not pile up.
+pub(crate) type Decode<'a, V> =
+    &'a (dyn Fn(HashMap<String, AttributeValue>) -> crate::error::Result<V> + Sync);
+
 /// Reads every key (distinct keys only: callers de-duplicate) and returns one outcome per key,
 /// in order.
-pub(crate) async fn get_all(
+pub(crate) async fn get_all<V: Send>(
     client: &DynamoClient,
     requests: &[GetRequest],
     retry: RetryConfig,
-) -> (Vec<GetOutcome>, BatchStats) {
+    decode: Decode<'_, V>,
+) -> (Vec<GetOutcome<V>>, BatchStats) {
     run_chunks(
         (0..requests.len()).map(|_| None).collect(),
         (0..requests.len()).collect(),
         KEYS_PER_REQUEST,
         client.batch_concurrency(),
-        |chunk| get_chunk(client, requests, chunk, retry),
+        |chunk| get_chunk(client, requests, chunk, retry, decode),
         || {
             GetOutcome::Failed(Arc::new(Error::invalid(
                 "internal: no outcome for this key",
@@ -57,20 +62,20 @@ pub(crate) async fn get_all(
 
 /// Reads one chunk (at most 100 keys) until every key is found or known missing, fails for
 /// good, or the retries run out.
-async fn get_chunk(
+async fn get_chunk<V: Send>(
     client: &DynamoClient,
     requests: &[GetRequest],
     chunk: Vec<usize>,
     retry: RetryConfig,
-) -> (Vec<(usize, GetOutcome)>, BatchStats) {
-    let tables =
-        |indices: &[usize]| table_list(indices.iter().map(|&i| requests[i].table.as_str()));
+    decode: Decode<'_, V>,
+) -> (Vec<(usize, GetOutcome<V>)>, BatchStats) {
+    let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*requests[i].table));
     let failed = |error: &Arc<Error>| GetOutcome::Failed(Arc::clone(error));
     retry_chunk(chunk, retry, tables, failed, |pending| async move {
         let mut by_table: HashMap<&str, Vec<HashMap<String, AttributeValue>>> = HashMap::new();
         for &i in &pending {
             by_table
-                .entry(requests[i].table.as_str())
+                .entry(&*requests[i].table)
                 .or_default()
                 .push(requests[i].key.clone());
         }
@@ -101,7 +106,7 @@ async fn get_chunk(
             .collect();
         let names: HashMap<&str, KeyNames> = pending
             .iter()
-            .map(|&i| (requests[i].table.as_str(), requests[i].key_names))
+            .map(|&i| (&*requests[i].table, requests[i].key_names))
             .collect();
         let mut results = Vec::with_capacity(pending.len());
         let mut settled: HashSet<usize> = HashSet::with_capacity(pending.len());
@@ -115,7 +120,11 @@ async fn get_chunk(
                 if let Some(i) = index
                     && settled.insert(i)
                 {
-                    results.push((i, GetOutcome::Found(item)));
+                    let outcome = match decode(item) {
+                        Ok(value) => GetOutcome::Found(value),
+                        Err(error) => GetOutcome::Failed(Arc::new(error)),
+                    };
+                    results.push((i, outcome));
                 }
             }
         }

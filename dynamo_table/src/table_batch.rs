@@ -73,29 +73,37 @@ impl<T: DynamoTable> Table<T> {
     ) -> Result<BatchGetResult<T>> {
         let started = Instant::now();
         let key_names = (T::PARTITION_KEY, T::SORT_KEY);
-        let mut requests = Vec::new();
-        let mut typed = Vec::new();
-        let mut seen = HashSet::new();
-        let mut duplicate_keys = 0;
+        let table: Arc<str> = Arc::from(self.name.as_str());
+        let mut all = Vec::new();
         for key in keys {
             let (pk, sk) = key.into_key();
             let key = self.key_map(&pk, sk.as_ref())?;
-            let fp = fingerprint(&self.name, key_names, &key)
+            let fingerprint = fingerprint(&self.name, key_names, &key)
                 .ok_or_else(|| Error::invalid("the key is incomplete".to_owned()))?;
-            if !seen.insert(fp.clone()) {
-                duplicate_keys += 1;
-                continue;
-            }
-            requests.push(GetRequest {
-                table: self.name.clone(),
+            let request = GetRequest {
+                table: Arc::clone(&table),
                 key_names,
                 key,
-                fingerprint: fp,
-            });
-            typed.push((pk, sk));
+                fingerprint,
+            };
+            all.push((request, (pk, sk)));
         }
+        // Repeated keys are read once: keep the first of each.
+        let mut seen = HashSet::with_capacity(all.len());
+        let unique: Vec<bool> = all
+            .iter()
+            .map(|(request, _)| seen.insert(request.fingerprint.as_str()))
+            .collect();
+        drop(seen);
+        let duplicate_keys = unique.iter().filter(|u| !**u).count();
+        let (requests, typed): (Vec<GetRequest>, Vec<KeyOf<T>>) = all
+            .into_iter()
+            .zip(unique)
+            .filter_map(|(entry, keep)| keep.then_some(entry))
+            .unzip();
 
-        let (outcomes, stats) = get_all(&self.client, &requests, self.batch_retry).await;
+        let decode = |item| self.decode(item);
+        let (outcomes, stats) = get_all(&self.client, &requests, self.batch_retry, &decode).await;
         let mut result = BatchGetResult {
             items: Vec::with_capacity(typed.len()),
             failed_keys: Vec::new(),
@@ -106,13 +114,7 @@ impl<T: DynamoTable> Table<T> {
         };
         for (key, outcome) in typed.into_iter().zip(outcomes) {
             match outcome {
-                GetOutcome::Found(item) => match self.decode(item) {
-                    Ok(item) => result.items.push(item),
-                    Err(error) => result.failed_keys.push(Failed {
-                        value: key,
-                        error: Arc::new(error),
-                    }),
-                },
+                GetOutcome::Found(item) => result.items.push(item),
                 GetOutcome::NotFound => result.not_found.push(key),
                 GetOutcome::Failed(error) => result.failed_keys.push(Failed { value: key, error }),
             }
