@@ -4,11 +4,15 @@
 //! (`dynoxide_server`), so the CPU time measured here is the client's alone.
 //!
 //! ```text
-//! cargo run --release -p benchmarks --bin bench            # everything, markdown on stdout
-//! cargo run --release -p benchmarks --bin bench -- quick   # fewer repetitions
+//! cargo run --release -p benchmarks                 # everything, markdown on stdout
+//! cargo run --release -p benchmarks -- quick        # 3 repetitions instead of 7
+//! cargo run --release -p benchmarks -- quick get    # only workloads whose name has "get"
 //! ```
+//!
+//! The same binary is the server (`bench serve`), started as a child process.
 
 mod measure;
+mod server;
 mod workloads;
 
 use std::io::{BufRead, BufReader};
@@ -19,15 +23,15 @@ use workloads::{Ctx, Way};
 
 fn server() -> (std::process::Child, String) {
     let exe = std::env::current_exe().unwrap_or_else(|e| fail(&format!("current_exe: {e}")));
-    let server = exe.with_file_name("dynoxide_server");
-    let mut child = Command::new(&server)
+    let mut child = Command::new(&exe)
+        .arg("serve")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| {
             fail(&format!(
-                "could not start {}: {e} (build it with `cargo build --release -p benchmarks`)",
-                server.display()
+                "could not start the server process {}: {e}",
+                exe.display()
             ))
         });
     let stdout = child
@@ -53,6 +57,10 @@ fn fail(message: &str) -> ! {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("serve") {
+        server::main();
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -109,9 +109,11 @@ impl Report {
         for (i, way) in WAYS.iter().enumerate() {
             let (cpu, lo, hi) = stat(&samples[i], Sample::cpu_per_op_us);
             let (wall, _, _) = stat(&samples[i], Sample::wall_per_op_us);
+            // Two decimals below 10 µs, so per-item figures keep their precision.
+            let p = if raw_cpu < 10.0 { 2 } else { 1 };
             let _ = writeln!(
                 self.rows,
-                "| {way} | {cpu:.1} | {lo:.1}–{hi:.1} | {:.2}x | {wall:.1} | {:.2}x | {:.0} |",
+                "| {way} | {cpu:.p$} | {lo:.p$}–{hi:.p$} | {:.2}x | {wall:.p$} | {:.2}x | {:.0} |",
                 cpu / raw_cpu.max(f64::MIN_POSITIVE),
                 wall / raw_wall.max(f64::MIN_POSITIVE),
                 1e6 / wall.max(f64::MIN_POSITIVE),

@@ -1,9 +1,10 @@
-//! The embedded DynamoDB engine served in a process of its own, so the benchmark process's CPU
-//! time is the client's alone. Prints `listening <url>` once ready; stops when stdin closes.
+//! `bench serve`: the embedded DynamoDB engine served in a process of its own, so the benchmark
+//! process's CPU time is the client's alone. Prints `listening <url>` once ready; stops when stdin
+//! closes.
 
 use std::io::BufRead;
 
-fn main() {
+pub fn main() {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
