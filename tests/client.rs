@@ -252,3 +252,47 @@ async fn the_global_client_is_set_replaced_and_used() {
         Some(ada())
     );
 }
+
+/// A table type can pick its own client by overriding `dynamodb_client`, without the global.
+#[tokio::test]
+async fn a_table_can_bring_its_own_client() {
+    static AUDIT_SERVER: std::sync::OnceLock<LocalDynamo> = std::sync::OnceLock::new();
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Audit {
+        id: String,
+        what: String,
+    }
+
+    impl DynamoTable for Audit {
+        type PK = String;
+        type SK = String;
+        const TABLE: &'static str = "audit";
+        const PARTITION_KEY: &'static str = "id";
+
+        fn partition_key(&self) -> String {
+            self.id.clone()
+        }
+
+        async fn dynamodb_client() -> DynamoClient {
+            AUDIT_SERVER
+                .get_or_init(|| LocalDynamo::start().unwrap())
+                .client()
+                .with_table_prefix("own-")
+                .unwrap()
+        }
+    }
+
+    let client = Audit::dynamodb_client().await;
+    assert_eq!(client.table_name::<Audit>(), "own-audit");
+    client.create_table::<Audit>().await.unwrap();
+    let entry = Audit {
+        id: "a1".into(),
+        what: "login".into(),
+    };
+    entry.add_item().await.unwrap();
+    assert_eq!(
+        Audit::get_item(&"a1".into(), None).await.unwrap(),
+        Some(entry)
+    );
+}

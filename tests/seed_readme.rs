@@ -5,7 +5,7 @@
 
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::{DynamoClient, DynamoTable, Error, GSITable};
-use futures::StreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 
 /// The samples, written once, run against whichever `User` and `Order` are in scope.
@@ -183,6 +183,19 @@ macro_rules! seed_samples {
                 json!({ ":active": "pending" }),
             );
             assert_eq!(fixed.count().await, 120);
+
+            // The same over scans and the GSI (additions to the seed's set).
+            let scanned: Vec<Order> = Order::scan_stream(Some(40)).try_collect().await?;
+            assert!(scanned.len() >= 120);
+            let pending = Order::scan_stream_with_filter(Some(40), "#status = :s", json!({ ":s": "pending" }));
+            assert_eq!(pending.try_collect::<Vec<Order>>().await?.len(), scanned.len());
+            for i in 0..12 {
+                user(&format!("gsi-stream-{i}"), "stream@example.com").add_item().await?;
+            }
+            let by_email: Vec<User> = User::query_gsi_stream("stream@example.com".to_string(), None, Some(5))
+                .try_collect()
+                .await?;
+            assert_eq!(by_email.len(), 12);
             Ok(())
         }
 

@@ -52,7 +52,9 @@ pub struct LocalDynamo {
     endpoint: String,
     client: DynamoClient,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    stopped: mpsc::Receiver<()>,
+    /// Signalled when the server thread ends (in a mutex so `LocalDynamo` is `Sync`: one
+    /// server can be shared by many tests through a `static`).
+    stopped: std::sync::Mutex<mpsc::Receiver<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -101,7 +103,7 @@ impl LocalDynamo {
             endpoint,
             client,
             shutdown: Some(shutdown_tx),
-            stopped: stopped_rx,
+            stopped: std::sync::Mutex::new(stopped_rx),
             thread: Some(thread),
         })
     }
@@ -182,9 +184,12 @@ impl Drop for LocalDynamo {
         // Wait for the server to finish its in-flight requests, but never hang a test on a
         // client that keeps a connection half-open: after the grace period the thread is left
         // to finish on its own.
-        if self.stopped.recv_timeout(SHUTDOWN_WAIT).is_ok()
-            && let Some(thread) = self.thread.take()
-        {
+        let stopped = self
+            .stopped
+            .get_mut()
+            .map(|rx| rx.recv_timeout(SHUTDOWN_WAIT).is_ok())
+            .unwrap_or(false);
+        if stopped && let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
