@@ -17,6 +17,18 @@ pub(crate) type KeyNames = (&'static str, Option<&'static str>);
 
 /// A value a batch could not process, and why. The error is shared by every value that failed
 /// for the same reason (a whole request rejected, say).
+///
+/// ```
+/// use std::sync::Arc;
+/// use dynamo_table::{Error, Failed};
+/// let failed = Failed {
+///     value: "user-7".to_string(),
+///     error: Arc::new(Error::Unprocessed { table: "users".into(), attempts: 9 }),
+/// };
+/// if failed.error.is_retryable() {
+///     println!("try {} again later", failed.value);
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Failed<V> {
     /// The item or key as it was passed in.
@@ -26,6 +38,19 @@ pub struct Failed<V> {
 }
 
 /// Counters of one batch call, for logs and tests.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String }
+/// # async fn run(users: dynamo_table::Table<User>, batch: Vec<User>) -> Result<(), dynamo_table::Error> {
+/// let result = users.batch_upsert(batch).await?;
+/// let s = result.stats;
+/// println!("{} calls, {} retries, {} WCU", s.requests, s.retries, s.capacity.write_units);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct BatchStats {
     /// Requests sent (`BatchWriteItem` / `BatchGetItem` calls, retries included).
@@ -55,6 +80,22 @@ impl BatchStats {
 ///
 /// Every input lands in exactly one of `items`, `failed` and `superseded`:
 /// `items.len() + failed.len() + superseded.len()` equals the number of inputs.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String }
+/// # async fn run(users: dynamo_table::Table<User>, batch: Vec<User>) -> Result<(), dynamo_table::Error> {
+/// let n = batch.len();
+/// let result = users.batch_upsert(batch).await?;
+/// assert_eq!(result.items.len() + result.failed.len() + result.superseded.len(), n);
+/// for f in &result.failed {
+///     eprintln!("{:?} not written: {}", f.value, f.error);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct BatchWriteResult<V> {
     /// The values DynamoDB accepted (written, or deleted).

@@ -21,6 +21,18 @@ use crate::table::DynamoTable;
 const WRITES_PER_REQUEST: usize = 25;
 
 /// What became of one write of a [`BatchWrite`].
+///
+/// ```
+/// use dynamo_table::WriteOutcome;
+/// fn describe(outcome: &WriteOutcome) -> String {
+///     match outcome {
+///         WriteOutcome::Written => "written".into(),
+///         WriteOutcome::Superseded { by } => format!("replaced by write {by}"),
+///         WriteOutcome::Failed(e) => format!("failed: {e}"),
+///     }
+/// }
+/// assert_eq!(describe(&WriteOutcome::Superseded { by: 3 }), "replaced by write 3");
+/// ```
 #[derive(Debug, Clone)]
 pub enum WriteOutcome {
     /// DynamoDB applied it.
@@ -36,6 +48,18 @@ pub enum WriteOutcome {
 
 /// The outcome of [`BatchWrite::execute`]: one [`WriteOutcome`] per write, in the order they
 /// were added.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String }
+/// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+/// let report = client.batch_write().put(&User { user_id: "u1".into() }).execute().await?;
+/// assert_eq!(report.written() + report.failed(), report.outcomes.len());
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct BatchWriteReport {
     /// One outcome per write, in the order they were added.

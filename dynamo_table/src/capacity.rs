@@ -23,6 +23,11 @@
 use aws_sdk_dynamodb::types::ConsumedCapacity;
 
 /// Capacity units one call consumed, as DynamoDB reported them.
+///
+/// ```
+/// let c = dynamo_table::Capacity { read_units: 0.5, write_units: 2.0 };
+/// assert_eq!(c.total(), 2.5);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Capacity {
     /// Read capacity units.
@@ -186,6 +191,11 @@ mod counters {
     }
 
     /// A point-in-time copy of the counters.
+    ///
+    /// ```
+    /// let s: dynamo_table::CapacityStats = dynamo_table::consumed_capacity_stats();
+    /// println!("{:.1} RCU, {:.1} WCU over {} requests", s.read_capacity_units, s.write_capacity_units, s.operation_count);
+    /// ```
     #[derive(Debug, Clone, Copy, Default, PartialEq)]
     pub struct CapacityStats {
         /// Read capacity units.

@@ -126,6 +126,20 @@ pub fn defaults(version: BehaviorVersion) -> ConfigLoader {
 }
 
 /// A builder for an [`SdkConfig`]; see [`defaults`].
+///
+/// ```no_run
+/// use dynamo_table::{BehaviorVersion, Region, RetryConfig, TimeoutConfig, defaults};
+/// use std::time::Duration;
+/// # async fn run() {
+/// let config = defaults(BehaviorVersion::latest())
+///     .region(Region::new("eu-west-1"))
+///     .retry_config(RetryConfig::standard().with_max_attempts(5))
+///     .timeout_config(TimeoutConfig::builder().operation_timeout(Duration::from_secs(30)).build())
+///     .load()
+///     .await;
+/// dynamo_table::init(&config).await;
+/// # }
+/// ```
 #[derive(Debug, Default)]
 #[must_use = "call `.load().await` to get the configuration"]
 pub struct ConfigLoader {

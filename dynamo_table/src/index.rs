@@ -23,6 +23,24 @@ use std::future::Future;
 /// A secondary index of a table, as a type. `#[derive(DynamoTable)]` generates one per
 /// `gsi(name = ...)` / `lsi(name = ...)`, named after the struct and the index
 /// (`Order` + `by_status` = `OrderByStatusIndex`), with a key struct (`OrderByStatusIndexKey`).
+///
+/// ```
+/// use dynamo_table::{DynamoIndex, DynamoTable, IndexKind};
+/// # use serde::{Deserialize, Serialize};
+/// #[derive(Serialize, Deserialize, DynamoTable)]
+/// #[dynamo(table = "orders")]
+/// struct Order {
+///     #[dynamo(pk)]
+///     user_id: String,
+///     #[dynamo(sk)]
+///     order_id: String,
+///     #[dynamo(gsi(name = "by_status", pk))]
+///     status: String,
+/// }
+/// assert_eq!(OrderByStatusIndex::NAME, "by_status");
+/// assert_eq!(OrderByStatusIndex::KIND, IndexKind::Global);
+/// assert_eq!(OrderByStatusIndex::PARTITION_KEY, "status");
+/// ```
 pub trait DynamoIndex: Send + Sync + 'static {
     /// The table the index belongs to.
     type Table: DynamoTable;

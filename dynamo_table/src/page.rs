@@ -15,6 +15,23 @@ use crate::error::{Error, Result};
 ///
 /// Pass it back to the same query or scan to get the next page. Using it on another table or
 /// index is refused with [`Error::InvalidInput`].
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String }
+/// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+/// let mut cursor = None;
+/// loop {
+///     let page = users.scan().limit(100).after(cursor).page().await?;
+///     println!("{} users", page.items.len());
+///     cursor = page.start_cursor();
+///     if cursor.is_none() { break; }
+/// }
+/// # Ok(()) }
+/// ```
 pub struct Cursor<T> {
     pub(crate) table: String,
     pub(crate) index: Option<Cow<'static, str>>,
@@ -100,6 +117,19 @@ impl<T> fmt::Debug for Cursor<T> {
 ///
 /// A page may hold no items and still have a next cursor (DynamoDB reads at most 1 MB, or
 /// `limit` items, before the filter); only a missing cursor means the end.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String }
+/// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+/// let page = users.query(&"u1".to_string()).page().await?;
+/// println!("{} of {} read, {} RCU", page.count, page.scanned_count, page.consumed_capacity.read_units);
+/// if page.has_more() { /* page.start_cursor() resumes */ }
+/// # Ok(()) }
+/// ```
 pub struct QueryResult<T> {
     /// The items of this page, after the filter.
     pub items: Vec<T>,

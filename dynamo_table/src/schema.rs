@@ -16,6 +16,12 @@ use crate::observe::ObserveExt;
 use crate::table::DynamoTable;
 
 /// A key attribute: its name and DynamoDB type.
+///
+/// ```
+/// use dynamo_table::{KeyAttribute, KeyType};
+/// let pk = KeyAttribute { name: "user_id", key_type: KeyType::S };
+/// assert_eq!(pk.key_type, KeyType::S);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyAttribute {
     /// The attribute name.
@@ -35,6 +41,24 @@ pub enum IndexKind {
 
 /// A secondary index of a table, as the derive describes it. Indexes project every attribute,
 /// so a query on an index returns whole items that deserialize into the table's type.
+///
+/// ```
+/// use dynamo_table::{DynamoTable, IndexKind};
+/// # use serde::{Deserialize, Serialize};
+/// #[derive(Serialize, Deserialize, DynamoTable)]
+/// #[dynamo(table = "orders")]
+/// struct Order {
+///     #[dynamo(pk)]
+///     user_id: String,
+///     #[dynamo(sk, lsi(name = "by_id_local", sk))]
+///     order_id: String,
+///     #[dynamo(gsi(name = "by_status", pk))]
+///     status: String,
+/// }
+/// let kinds: Vec<IndexKind> = Order::INDEXES.iter().map(|i| i.kind).collect();
+/// assert_eq!(kinds, [IndexKind::Local, IndexKind::Global]);
+/// assert_eq!(Order::INDEXES[1].partition_key.name, "status");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IndexSchema {
     /// The index name.

@@ -18,6 +18,22 @@ pub type KeyOf<T> = (<T as DynamoTable>::PK, Option<<T as DynamoTable>::SK>);
 
 /// The outcome of a batch get: each distinct key lands in exactly one of `items` (found),
 /// `not_found` and `failed_keys`.
+///
+/// ```no_run
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String }
+/// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+/// let keys = vec![("u1".to_string(), None), ("u2".to_string(), None)];
+/// let read = users.batch_get(keys).await?;
+/// println!("found {:?}, missing {:?}", read.items, read.not_found);
+/// for f in &read.failed_keys {
+///     eprintln!("{:?} unread: {}", f.value, f.error);
+/// }
+/// # Ok(()) }
+/// ```
 pub struct BatchGetResult<T: DynamoTable> {
     /// The items found, each once, in the order of their keys.
     pub items: Vec<T>,

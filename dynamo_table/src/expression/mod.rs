@@ -113,6 +113,15 @@ impl Expression {
 
 /// Anything a function accepts as an expression: an [`Expression`] (already checked), or a
 /// `&str` / `String`, checked on the spot.
+///
+/// ```
+/// use dynamo_table::{Expression, IntoExpression, expr};
+/// assert!(expr!("#a = :a").into_expression().is_ok());
+/// assert!("#a = :a".into_expression().is_ok());
+/// assert!(String::from("size = :s").into_expression().is_err()); // `size` bare is reserved
+/// let e: Expression = Expression::parse("#a = :a").unwrap();
+/// assert!((&e).into_expression().is_ok());
+/// ```
 pub trait IntoExpression {
     /// The checked expression.
     fn into_expression(self) -> Result<Expression>;
