@@ -179,3 +179,22 @@ pub(crate) struct RawPage {
     pub scanned_count: usize,
     pub last_key: Option<HashMap<String, AttributeValue>>,
 }
+
+impl RawPage {
+    /// From the fields a Query and a Scan answer share.
+    pub(crate) fn new(
+        capacity: Capacity,
+        count: i32,
+        scanned_count: i32,
+        items: Option<Vec<HashMap<String, AttributeValue>>>,
+        last_key: Option<HashMap<String, AttributeValue>>,
+    ) -> Self {
+        RawPage {
+            capacity,
+            count: usize::try_from(count).unwrap_or(0),
+            scanned_count: usize::try_from(scanned_count).unwrap_or(0),
+            items: items.unwrap_or_default(),
+            last_key,
+        }
+    }
+}

@@ -14,6 +14,81 @@ use crate::observe::ObserveExt;
 use crate::page::{Cursor, QueryResult, RawPage};
 use crate::table::DynamoTable;
 
+/// The builder methods and reads that [`Query`](crate::Query) and [`Scan`](crate::Scan) share.
+/// Each type has a `read: Read<T>` field and a `fn into_read(self) -> Read<T>`.
+macro_rules! shared_read_methods {
+    () => {
+        pub(crate) fn read_mut(&mut self) -> &mut Read<T> {
+            &mut self.read
+        }
+
+        /// A filter already checked and bound (or the error that check gave).
+        pub(crate) fn bound_filter(mut self, filter: Result<Bound>) -> Self {
+            self.read.set_bound_filter(filter);
+            self
+        }
+
+        /// Only items matching `expression` (applied after the read: it does not reduce the
+        /// capacity used). `values` maps the expression's `:placeholders`, e.g.
+        /// `json!({":s": "shipped"})`, or `()` when it has none.
+        pub fn filter(mut self, expression: impl IntoExpression, values: impl Serialize) -> Self {
+            self.read.set_filter(expression, values);
+            self
+        }
+
+        /// Items read per page (before the filter); default `T::DEFAULT_PAGE_SIZE`.
+        pub fn limit(mut self, limit: u32) -> Self {
+            self.read.set_limit(limit);
+            self
+        }
+
+        /// Strongly consistent reads (tables and local indexes only; DynamoDB refuses them on a
+        /// global index).
+        pub fn consistent_read(mut self) -> Self {
+            self.read.consistent = true;
+            self
+        }
+
+        /// Starts after `cursor` (a page's [`start_cursor`](QueryResult::start_cursor)); `None`
+        /// starts at the beginning.
+        pub fn after(mut self, cursor: Option<Cursor<T>>) -> Self {
+            self.read.set_cursor(cursor);
+            self
+        }
+
+        /// Reads one page.
+        pub async fn page(self) -> Result<QueryResult<T>> {
+            self.into_read().page().await
+        }
+
+        /// Counts every matching item, over all pages (`Select=COUNT`).
+        pub async fn count(self) -> Result<usize> {
+            self.into_read().count().await.map(|(n, _)| n)
+        }
+
+        /// [`count`](Self::count), with the capacity all its pages consumed.
+        pub async fn count_with_capacity(self) -> Result<(usize, Capacity)> {
+            self.into_read().count().await
+        }
+
+        /// The first matching item, if any.
+        pub async fn first(self) -> Result<Option<T>> {
+            self.into_read().first().await
+        }
+
+        /// Every matching item, fetched a page at a time as the stream is polled.
+        pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+            self.into_read().items()
+        }
+
+        /// Every page, fetched as the stream is polled.
+        pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
+            self.into_read().pages()
+        }
+    };
+}
+pub(crate) use shared_read_methods;
+
 /// A query or scan, fully described: everything but the page to start from.
 pub(crate) struct Read<T> {
     pub table: Table<T>,
@@ -186,13 +261,13 @@ impl<T: DynamoTable> Read<T> {
                     .send()
                     .observed_by(&self.table.client, "Query", table, Side::Read)
                     .await?;
-                Ok(RawPage {
+                Ok(RawPage::new(
                     capacity,
-                    count: usize::try_from(out.count).unwrap_or(0),
-                    scanned_count: usize::try_from(out.scanned_count).unwrap_or(0),
-                    items: out.items.unwrap_or_default(),
-                    last_key: out.last_evaluated_key,
-                })
+                    out.count,
+                    out.scanned_count,
+                    out.items,
+                    out.last_evaluated_key,
+                ))
             }
             None => {
                 let (out, capacity) = sdk
@@ -212,13 +287,13 @@ impl<T: DynamoTable> Read<T> {
                     .send()
                     .observed_by(&self.table.client, "Scan", table, Side::Read)
                     .await?;
-                Ok(RawPage {
+                Ok(RawPage::new(
                     capacity,
-                    count: usize::try_from(out.count).unwrap_or(0),
-                    scanned_count: usize::try_from(out.scanned_count).unwrap_or(0),
-                    items: out.items.unwrap_or_default(),
-                    last_key: out.last_evaluated_key,
-                })
+                    out.count,
+                    out.scanned_count,
+                    out.items,
+                    out.last_evaluated_key,
+                ))
             }
         }
     }

@@ -49,26 +49,10 @@ impl<T: DynamoTable> Scan<T> {
         }
     }
 
-    pub(crate) fn read_mut(&mut self) -> &mut Read<T> {
-        &mut self.read
-    }
+    crate::read::shared_read_methods!();
 
-    /// A filter already checked and bound (or the error that check gave).
-    pub(crate) fn bound_filter(mut self, filter: Result<Bound>) -> Self {
-        self.read.set_bound_filter(filter);
-        self
-    }
-
-    /// Only items matching `expression`; see [`Query::filter`](crate::Query::filter).
-    pub fn filter(mut self, expression: impl IntoExpression, values: impl Serialize) -> Self {
-        self.read.set_filter(expression, values);
-        self
-    }
-
-    /// Items read per page (before the filter); default `T::DEFAULT_PAGE_SIZE`.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.read.set_limit(limit);
-        self
+    fn into_read(self) -> Read<T> {
+        self.read
     }
 
     /// Reads only segment `segment` of `total` (a parallel scan: run one scan per segment).
@@ -83,43 +67,6 @@ impl<T: DynamoTable> Scan<T> {
             ))),
         }
         self
-    }
-
-    /// Strongly consistent reads (not on a global index).
-    pub fn consistent_read(mut self) -> Self {
-        self.read.consistent = true;
-        self
-    }
-
-    /// Starts after `cursor`; `None` starts at the beginning.
-    pub fn after(mut self, cursor: Option<Cursor<T>>) -> Self {
-        self.read.set_cursor(cursor);
-        self
-    }
-
-    /// Reads one page.
-    pub async fn page(self) -> Result<QueryResult<T>> {
-        self.read.page().await
-    }
-
-    /// Counts every matching item, over all pages.
-    pub async fn count(self) -> Result<usize> {
-        self.read.count().await.map(|(n, _)| n)
-    }
-
-    /// [`count`](Self::count), with the capacity all its pages consumed.
-    pub async fn count_with_capacity(self) -> Result<(usize, Capacity)> {
-        self.read.count().await
-    }
-
-    /// Every matching item, a page at a time.
-    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-        self.read.items()
-    }
-
-    /// Every page.
-    pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
-        self.read.pages()
     }
 }
 

@@ -57,6 +57,11 @@ pub(crate) fn shape_scan<T: DynamoTable>(
     scan.after(cursor)
 }
 
+/// `T`'s table on `T`'s client.
+pub(crate) async fn table_of<T: DynamoTable>() -> crate::Table<T> {
+    T::dynamodb_client().await.table::<T>()
+}
+
 /// A stream that first fetches the table's client, then streams what `build` makes of it.
 pub(crate) fn lazy_stream<T, S>(
     build: impl FnOnce(crate::Table<T>) -> S + Send + 'static,
@@ -65,7 +70,7 @@ where
     T: DynamoTable,
     S: Stream<Item = Result<T>> + Send + 'static,
 {
-    stream::once(async move { build(T::dynamodb_client().await.table::<T>()) }).flatten()
+    stream::once(async move { build(table_of::<T>().await) }).flatten()
 }
 
 /// A query on the seed GSI of `T` through `T`'s client, shaped like the seed's arguments.
@@ -76,9 +81,8 @@ pub(crate) async fn gsi_query<T: crate::GSITable>(
     cursor: Option<Cursor<T>>,
     ascending: bool,
 ) -> Query<T, String> {
-    let index = T::dynamodb_client()
+    let index = table_of::<T>()
         .await
-        .table::<T>()
         .index_named::<crate::index::SeedGsi<T>>(std::borrow::Cow::Owned(T::global_index_name()));
     shape(
         index.query(&pk.to_owned()),

@@ -14,7 +14,7 @@ use crate::key::KeyValue;
 use crate::page::{Cursor, QueryResult};
 use crate::query::SortKey;
 use crate::schema::IndexSchema;
-use crate::seed::{bind, condition_bound, lazy_stream, shape, shape_scan};
+use crate::seed::{bind, condition_bound, lazy_stream, shape, shape_scan, table_of};
 use crate::table_batch::{BatchGetResult, KeyOf};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
 use futures::Stream;
@@ -145,7 +145,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         sk: Option<Self::SK>,
     ) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             table.delete_item(&pk, sk.as_ref()).await
         }
     }
@@ -209,7 +209,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ) -> impl Future<Output = Result<PutItemOutput>> + Send {
         let condition = condition_bound(condition, values);
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             match condition {
                 Some(bound) => table.put(self, Some(bound?)).await,
                 None => table.add_item(self).await,
@@ -223,7 +223,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         updates: impl Serialize + Send,
     ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             let sk = self.sort_key();
             table
                 .update_item(&self.partition_key(), sk.as_ref(), updates)
@@ -240,7 +240,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
         let condition = condition_bound(condition, values);
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             let sk = self.sort_key();
             let pk = self.partition_key();
             match condition {
@@ -260,7 +260,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         attributes: &[&str],
     ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             let sk = self.sort_key();
             table
                 .remove_attributes(&self.partition_key(), sk.as_ref(), attributes)
@@ -275,7 +275,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         fields: &[(&str, i64)],
     ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             table.increment_multiple(pk, sk, fields).await
         }
     }
@@ -288,7 +288,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         cursor: Option<Cursor<Self>>,
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape(table.query(pk), sort, limit, cursor, true)
                 .page()
                 .await
@@ -303,7 +303,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         cursor: Option<Cursor<Self>>,
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape(table.query(pk), sort, limit, cursor, false)
                 .page()
                 .await
@@ -313,7 +313,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     /// The first item of the partition `pk`.
     fn query_item(pk: &Self::PK) -> impl Future<Output = Result<Option<Self>>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             table.query(pk).first().await
         }
     }
@@ -329,7 +329,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         let filter = bind(filter, values);
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape(table.query(pk), sort, limit, cursor, true)
                 .bound_filter(filter)
                 .page()
@@ -347,7 +347,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         let sort = SortKey::BeginsWith(prefix.to_owned());
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape(table.query(pk), Some(sort), limit, cursor, ascending)
                 .page()
                 .await
@@ -365,7 +365,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         let sort = SortKey::Between(low.into(), high.into());
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape(table.query(pk), Some(sort), limit, cursor, ascending)
                 .page()
                 .await
@@ -375,7 +375,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     /// How many items the partition `pk` holds, over all pages.
     fn count_items(pk: &Self::PK) -> impl Future<Output = Result<usize>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             table.query(pk).count().await
         }
     }
@@ -416,7 +416,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         cursor: Option<Cursor<Self>>,
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape_scan(table.scan(), limit, cursor).page().await
         }
     }
@@ -430,7 +430,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
         let filter = bind(filter, values);
         async move {
-            let table = Self::dynamodb_client().await.table::<Self>();
+            let table = table_of::<Self>().await;
             shape_scan(table.scan(), limit, cursor)
                 .bound_filter(filter)
                 .page()
