@@ -96,7 +96,7 @@
 //!
 //! # A local DynamoDB
 //!
-//! With the `local` feature, [`local::LocalDynamo`] starts an embedded DynamoDB-compatible server
+//! With the `local` feature, `local::LocalDynamo` starts an embedded DynamoDB-compatible server
 //! (dynoxide, on in-memory SQLite) inside the process: no Docker, no JVM, no AWS account.
 #![deny(missing_docs)]
 #![cfg_attr(
