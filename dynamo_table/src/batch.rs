@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +12,51 @@ use futures::StreamExt;
 use crate::capacity::Capacity;
 use crate::config::RetryConfig;
 use crate::error::Error;
+
+/// A map keyed by key fingerprints, with a fast non-cryptographic hash: the keys are the
+/// caller's own, per batch call, so there is nothing to defend against.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// The FxHash mixing step (as in rustc), over 8-byte words.
+#[derive(Default)]
+pub(crate) struct FastHasher {
+    hash: u64,
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
 
 /// The attribute names of a table's key: partition key, then sort key.
 pub(crate) type KeyNames = (&'static str, Option<&'static str>);
@@ -232,11 +278,16 @@ fn chunks(indices: Vec<usize>, size: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// Names of the distinct tables among `tables`, for error messages.
+/// Names of the distinct tables among `tables`, for logs and error messages.
 pub(crate) fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
-    let mut names: Vec<&str> = tables.collect();
+    let mut names: Vec<&str> = Vec::new();
+    for table in tables {
+        // A batch touches few tables: a linear check beats sorting a name per request.
+        if !names.contains(&table) {
+            names.push(table);
+        }
+    }
     names.sort_unstable();
-    names.dedup();
     names.join("`, `")
 }
 

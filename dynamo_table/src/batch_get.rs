@@ -1,12 +1,14 @@
 //! `BatchGetItem` that accounts for every key: chunking, de-duplication, bounded concurrency,
 //! and retries of unprocessed keys with backoff.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
-use crate::batch::{BatchStats, KeyNames, fingerprint, retry_chunk, run_chunks, table_list};
+use crate::batch::{
+    BatchStats, FastMap, KeyNames, fingerprint, retry_chunk, run_chunks, table_list,
+};
 use crate::capacity::Side;
 use crate::client::DynamoClient;
 use crate::config::RetryConfig;
@@ -100,51 +102,61 @@ async fn get_chunk<V: Send>(
             .observed_by(client, "BatchGetItem", &tables(&pending), Side::Read)
             .await?;
 
-        let by_key: HashMap<&str, usize> = pending
+        // Positions in `pending`, by key fingerprint.
+        let by_key: FastMap<&str, usize> = pending
             .iter()
-            .map(|&i| (requests[i].fingerprint.as_str(), i))
+            .enumerate()
+            .map(|(position, &i)| (requests[i].fingerprint.as_str(), position))
             .collect();
-        let names: HashMap<&str, KeyNames> = pending
-            .iter()
-            .map(|&i| (&*requests[i].table, requests[i].key_names))
-            .collect();
+        let mut names: Vec<(&str, KeyNames)> = Vec::new();
+        for &i in &pending {
+            let table = &*requests[i].table;
+            if !names.iter().any(|(name, _)| *name == table) {
+                names.push((table, requests[i].key_names));
+            }
+        }
+        let names_of = |table: &str| names.iter().find(|(n, _)| *n == table).map(|(_, k)| *k);
         let mut results = Vec::with_capacity(pending.len());
-        let mut settled: HashSet<usize> = HashSet::with_capacity(pending.len());
+        let mut settled = vec![false; pending.len()];
         for (table, items) in output.responses.unwrap_or_default() {
-            let Some(&key_names) = names.get(table.as_str()) else {
+            let Some(key_names) = names_of(&table) else {
                 continue;
             };
             for item in items {
-                let index = fingerprint(&table, key_names, &item)
+                let position = fingerprint(&table, key_names, &item)
                     .and_then(|fp| by_key.get(fp.as_str()).copied());
-                if let Some(i) = index
-                    && settled.insert(i)
+                if let Some(position) = position
+                    && !settled[position]
                 {
+                    settled[position] = true;
                     let outcome = match decode(item) {
                         Ok(value) => GetOutcome::Found(value),
                         Err(error) => GetOutcome::Failed(Arc::new(error)),
                     };
-                    results.push((i, outcome));
+                    results.push((pending[position], outcome));
                 }
             }
         }
         let mut unread = Vec::new();
         let mut unmatched = false;
         for (table, keys) in &output.unprocessed_keys.unwrap_or_default() {
-            let key_names = names.get(table.as_str()).copied();
+            let key_names = names_of(table);
             for key in keys.keys() {
-                let index = key_names
+                let position = key_names
                     .and_then(|n| fingerprint(table, n, key))
                     .and_then(|fp| by_key.get(fp.as_str()).copied());
-                match index {
-                    Some(i) if settled.insert(i) => unread.push(i),
+                match position {
+                    Some(position) if !settled[position] => {
+                        settled[position] = true;
+                        unread.push(pending[position]);
+                    }
                     Some(_) => {}
                     None => unmatched = true,
                 }
             }
         }
-        for &i in &pending {
-            if settled.contains(&i) {
+        for (position, &i) in pending.iter().enumerate() {
+            if settled[position] {
                 continue;
             }
             if unmatched {

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 
-use crate::batch::{BatchStats, KeyNames, fingerprint, retry_chunk, run_chunks, table_list};
+use crate::batch::{
+    BatchStats, FastMap, KeyNames, fingerprint, retry_chunk, run_chunks, table_list,
+};
 use crate::capacity::Side;
 use crate::client::DynamoClient;
 use crate::config::RetryConfig;
@@ -271,7 +273,7 @@ impl BatchWrite {
         let mut outcomes: Vec<Option<WriteOutcome>> = vec![None; self.entries.len()];
 
         // De-duplicate: the last write of a key wins.
-        let mut last_by_key: HashMap<&str, usize> = HashMap::new();
+        let mut last_by_key: FastMap<&str, usize> = FastMap::default();
         for (index, entry) in self.entries.iter().enumerate() {
             let Some((request, fp)) = &entry.prepared else {
                 continue;
@@ -378,11 +380,11 @@ fn match_unprocessed(
     if unprocessed.values().all(Vec::is_empty) {
         return Vec::new();
     }
-    let by_key: HashMap<&str, usize> = pending
+    let by_key: FastMap<&str, usize> = pending
         .iter()
         .filter_map(|&i| entries[i].prepared.as_ref().map(|(_, fp)| (fp.as_str(), i)))
         .collect();
-    let names: HashMap<&str, KeyNames> = pending
+    let names: FastMap<&str, KeyNames> = pending
         .iter()
         .map(|&i| (entries[i].table.as_str(), entries[i].key_names))
         .collect();

@@ -1,11 +1,12 @@
 //! Batch operations of one table: typed wrappers over [`BatchWrite`] and the batch-get engine.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::batch::{BatchStats, BatchWriteResult, Failed, fingerprint};
+use crate::batch::{BatchStats, BatchWriteResult, Failed, FastHasher, fingerprint};
+
+type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FastHasher>>;
 use crate::batch_get::{GetOutcome, GetRequest, get_all};
 use crate::batch_write::{BatchWrite, BatchWriteReport, WriteOutcome};
 use crate::error::{Error, Result};
@@ -105,7 +106,8 @@ impl<T: DynamoTable> Table<T> {
             all.push((request, (pk, sk)));
         }
         // Repeated keys are read once: keep the first of each.
-        let mut seen = HashSet::with_capacity(all.len());
+        let mut seen: FastSet<&str> = FastSet::default();
+        seen.reserve(all.len());
         let unique: Vec<bool> = all
             .iter()
             .map(|(request, _)| seen.insert(request.fingerprint.as_str()))
