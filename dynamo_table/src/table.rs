@@ -115,13 +115,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
 
     /// Puts this item, replacing any item with the same key.
     fn add_item(&self) -> impl Future<Output = Result<PutItemOutput>> + Send {
-        async move {
-            Self::dynamodb_client()
-                .await
-                .table::<Self>()
-                .add_item(self)
-                .await
-        }
+        async move { table_of::<Self>().await.add_item(self).await }
     }
 
     /// Gets the item with this key, or `None`. `sk` must be `Some` exactly when the table has a
@@ -130,13 +124,7 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         pk: &Self::PK,
         sk: Option<&Self::SK>,
     ) -> impl Future<Output = Result<Option<Self>>> + Send {
-        async move {
-            Self::dynamodb_client()
-                .await
-                .table::<Self>()
-                .get_item(pk, sk)
-                .await
-        }
+        async move { table_of::<Self>().await.get_item(pk, sk).await }
     }
 
     /// Deletes the item with this key; deleting a missing item is not an error.
@@ -152,52 +140,28 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
 
     /// Deletes this item, by its own key.
     fn destroy_item(&self) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
-        async move {
-            Self::dynamodb_client()
-                .await
-                .table::<Self>()
-                .destroy_item(self)
-                .await
-        }
+        async move { table_of::<Self>().await.destroy_item(self).await }
     }
 
     /// Reads many items by key; see [`Table::batch_get`](crate::Table::batch_get).
     fn batch_get(
         keys: Vec<KeyOf<Self>>,
     ) -> impl Future<Output = Result<BatchGetResult<Self>>> + Send {
-        async move {
-            Self::dynamodb_client()
-                .await
-                .table::<Self>()
-                .batch_get(keys)
-                .await
-        }
+        async move { table_of::<Self>().await.batch_get(keys).await }
     }
 
     /// Puts many items; see [`Table::batch_upsert`](crate::Table::batch_upsert).
     fn batch_upsert(
         items: Vec<Self>,
     ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
-        async move {
-            Self::dynamodb_client()
-                .await
-                .table::<Self>()
-                .batch_upsert(items)
-                .await
-        }
+        async move { table_of::<Self>().await.batch_upsert(items).await }
     }
 
     /// Deletes many items, each by its own key; see [`Table::batch_delete`](crate::Table::batch_delete).
     fn batch_delete(
         items: Vec<Self>,
     ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
-        async move {
-            Self::dynamodb_client()
-                .await
-                .table::<Self>()
-                .batch_delete(items)
-                .await
-        }
+        async move { table_of::<Self>().await.batch_delete(items).await }
     }
 
     /// Puts this item if `condition` holds (`None`: unconditionally). `values` binds the
@@ -466,9 +430,5 @@ pub async fn batch_write<T: DynamoTable>(
     puts: Vec<T>,
     deletes: Vec<T>,
 ) -> Result<BatchWriteResult<T>> {
-    T::dynamodb_client()
-        .await
-        .table::<T>()
-        .batch_write(puts, deletes)
-        .await
+    table_of::<T>().await.batch_write(puts, deletes).await
 }
