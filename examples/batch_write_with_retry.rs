@@ -10,8 +10,9 @@
 
 use std::time::Duration;
 
+use dynamo_table::batch::WriteOutcome;
 use dynamo_table::local::Backend;
-use dynamo_table::{DynamoTable, RetryConfig, WriteOutcome};
+use dynamo_table::{DynamoTable, RetryConfig};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, DynamoTable)]
@@ -37,8 +38,8 @@ async fn main() -> Result<(), dynamo_table::Error> {
     let backend = Backend::from_env().await?;
     let client = backend.client().with_batch_concurrency(4);
     println!("DynamoDB at {}", client.endpoint());
-    let created_events = client.create_table_if_not_exists::<Event>().await?;
-    let created_streams = client.create_table_if_not_exists::<Stream>().await?;
+    let created_events = client.table::<Event>().create_if_not_exists().await?;
+    let created_streams = client.table::<Stream>().create_if_not_exists().await?;
 
     // Unprocessed items are retried up to 10 times, backing off from 20 ms to at most 2 s.
     let retry = RetryConfig {
@@ -69,7 +70,7 @@ async fn main() -> Result<(), dynamo_table::Error> {
     });
 
     let inputs = batch.len();
-    let result = events.batch_upsert(batch).await?;
+    let result = events.batch_put(batch).await?;
     println!(
         "batch_upsert of {inputs} items: {} written, {} failed, {} superseded, in {:?}",
         result.items.len(),
@@ -106,7 +107,7 @@ async fn main() -> Result<(), dynamo_table::Error> {
     // One batch over two tables: delete the first 100 events, record each stream's last seq.
     let mut mixed = client.batch_write().retry(retry);
     for seq in 0..100u64 {
-        mixed = mixed.delete::<Event>(&format!("stream-{}", seq % 10), Some(&seq));
+        mixed = mixed.delete::<Event>((format!("stream-{}", seq % 10), Some(seq)));
     }
     for s in 0..10u64 {
         mixed = mixed.put(&Stream {
@@ -128,10 +129,10 @@ async fn main() -> Result<(), dynamo_table::Error> {
 
     if !backend.is_embedded() {
         if created_events {
-            client.delete_table::<Event>().await?;
+            client.table::<Event>().delete_table().await?;
         }
         if created_streams {
-            client.delete_table::<Stream>().await?;
+            client.table::<Stream>().delete_table().await?;
         }
     }
     Ok(())

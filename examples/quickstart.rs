@@ -30,7 +30,7 @@ struct Order {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), dynamo_table::Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let backend = Backend::from_env().await?;
     let client = backend.client();
     let place = if backend.is_embedded() {
@@ -39,12 +39,12 @@ async fn main() -> Result<(), dynamo_table::Error> {
         "external DynamoDB"
     };
     println!("using the {place} at {}", client.endpoint());
-    dynamo_table::set_global_client(client.clone());
 
-    let created = client.create_table_if_not_exists::<Order>().await?;
+    let orders = client.table::<Order>();
+    let created = orders.create_if_not_exists().await?;
     println!(
         "table `{}`: {}",
-        client.table_name::<Order>(),
+        orders.name(),
         if created { "created" } else { "already there" }
     );
 
@@ -54,25 +54,23 @@ async fn main() -> Result<(), dynamo_table::Error> {
         status: "pending".into(),
         total: 42.5,
     };
-    order.add_item().await?;
+    orders.put(&order).await?;
     println!("put    {order:?}");
 
-    let found = Order::get_item(&order.user_id, Some(&order.order_id)).await?;
+    let found = orders.get(order.key()).await?;
     println!("get    {found:?}");
     if found.as_ref() != Some(&order) {
-        return Err(dynamo_table::Error::InvalidInput {
-            message: format!("read back {found:?}, expected {order:?}"),
-        });
+        return Err(format!("read back {found:?}, expected {order:?}").into());
     }
 
-    order.destroy_item().await?;
-    let gone = Order::get_item(&order.user_id, Some(&order.order_id)).await?;
+    orders.delete(order.key()).await?;
+    let gone = orders.get(order.key()).await?;
     println!("delete -> get now returns {gone:?}");
 
     if backend.is_embedded() {
         println!("done; the embedded server stops with this process");
     } else if created {
-        client.delete_table::<Order>().await?;
+        orders.delete_table().await?;
         println!("done; deleted the table this run created");
     } else {
         println!("done; left the existing table as it was");

@@ -5,7 +5,8 @@ mod support;
 
 use std::collections::HashSet;
 
-use dynamo_table::{DynamoTable, WriteOutcome};
+use dynamo_table::DynamoTable;
+use dynamo_table::batch::WriteOutcome;
 use serde::{Deserialize, Serialize};
 use support::{TestDb, scan_all};
 
@@ -45,7 +46,7 @@ fn events(n: u64) -> Vec<Event> {
 async fn upsert_chunks_by_25_and_accounts_for_every_item() {
     let db = TestDb::new().await;
     let table = db.create::<Event>().await;
-    let result = table.batch_upsert(events(60)).await.unwrap();
+    let result = table.batch_put(events(60)).await.unwrap();
     assert_eq!(result.items.len(), 60);
     assert!(result.failed.is_empty() && result.superseded.is_empty());
     assert_eq!(
@@ -61,7 +62,7 @@ async fn get_reads_each_key_once_and_reports_missing_ones() {
     let db = TestDb::new().await;
     let table = db.create::<Event>().await;
     let stored = events(150);
-    table.batch_upsert(stored.clone()).await.unwrap();
+    table.batch_put(stored.clone()).await.unwrap();
 
     let mut keys: Vec<_> = (0..250u64)
         .map(|i| (format!("s{}", i % 7), Some(i)))
@@ -88,15 +89,18 @@ async fn delete_by_items_and_by_keys() {
     let db = TestDb::new().await;
     let table = db.create::<Event>().await;
     let all = events(40);
-    table.batch_upsert(all.clone()).await.unwrap();
+    table.batch_put(all.clone()).await.unwrap();
 
-    let result = table.batch_delete(all[..10].to_vec()).await.unwrap();
+    let result = table
+        .batch_delete(all[..10].iter().map(Event::key))
+        .await
+        .unwrap();
     assert_eq!(result.items.len(), 10);
     let keys: Vec<_> = all[10..30]
         .iter()
         .map(|e| (e.stream.clone(), Some(e.seq)))
         .collect();
-    let result = table.batch_delete_keys(keys).await.unwrap();
+    let result = table.batch_delete(keys).await.unwrap();
     assert_eq!(result.items.len(), 20);
 
     let left: HashSet<u64> = scan_all(&db.client, table.name())
@@ -117,7 +121,7 @@ async fn repeated_keys_last_write_wins_and_is_reported() {
         event("a", 1, "second"),
         event("a", 1, "third"),
     ];
-    let result = table.batch_upsert(batch).await.unwrap();
+    let result = table.batch_put(batch).await.unwrap();
     assert_eq!(result.items.len(), 2);
     assert_eq!(result.superseded.len(), 2);
     let superseded: Vec<&str> = result
@@ -127,7 +131,7 @@ async fn repeated_keys_last_write_wins_and_is_reported() {
         .collect();
     assert_eq!(superseded, ["first", "second"]);
     let stored = table
-        .get_item(&"a".into(), Some(&1))
+        .get(("a".into(), Some(1)))
         .await
         .unwrap()
         .unwrap();
@@ -138,11 +142,13 @@ async fn repeated_keys_last_write_wins_and_is_reported() {
 async fn a_put_and_a_delete_of_one_key_is_refused_naming_the_key() {
     let db = TestDb::new().await;
     let table = db.create::<Event>().await;
-    let err = table
-        .batch_write(
-            vec![event("a", 1, "new"), event("b", 5, "x")],
-            vec![event("b", 5, "x")],
-        )
+    let err = db
+        .client
+        .batch_write()
+        .put(&event("a", 1, "new"))
+        .put(&event("b", 5, "x"))
+        .delete::<Event>(event("b", 5, "x").key())
+        .execute()
         .await
         .unwrap_err();
     assert!(err.is_invalid_input(), "{err:?}");
@@ -159,12 +165,13 @@ async fn a_put_and_a_delete_of_one_key_is_refused_naming_the_key() {
 async fn mixed_write_applies_puts_and_deletes() {
     let db = TestDb::new().await;
     let table = db.create::<Event>().await;
-    table.batch_upsert(events(5)).await.unwrap();
-    let result = table
-        .batch_write(vec![event("new", 1, "n")], events(3))
-        .await
-        .unwrap();
-    assert_eq!(result.items.len(), 4);
+    table.batch_put(events(5)).await.unwrap();
+    let mut batch = db.client.batch_write().put(&event("new", 1, "n"));
+    for old in events(3) {
+        batch = batch.delete::<Event>(old.key());
+    }
+    let report = batch.execute().await.unwrap();
+    assert_eq!(report.written(), 4);
     let left = scan_all(&db.client, table.name()).await;
     assert_eq!(left.len(), 3, "5 - 3 deleted + 1 put");
 }
@@ -175,7 +182,7 @@ async fn an_oversized_item_fails_alone_with_its_key() {
     let table = db.create::<Event>().await;
     let mut batch = events(30);
     batch[17].payload = "x".repeat(410 * 1024);
-    let result = table.batch_upsert(batch).await.unwrap();
+    let result = table.batch_put(batch).await.unwrap();
     assert_eq!(result.items.len(), 29);
     assert_eq!(result.failed.len(), 1);
     let failed = &result.failed[0];
@@ -204,7 +211,7 @@ async fn an_invalid_key_fails_a_get_before_sending() {
 async fn a_missing_table_fails_every_item_with_the_reason() {
     let db = TestDb::new().await;
     let table = db.client.table::<Event>();
-    let result = table.batch_upsert(events(30)).await.unwrap();
+    let result = table.batch_put(events(30)).await.unwrap();
     assert_eq!(result.failed.len(), 30);
     assert!(result.failed.iter().all(|f| f.error.is_table_not_found()));
     assert_eq!(result.stats.retries, 0, "a missing table is not retried");
@@ -216,7 +223,7 @@ async fn one_batch_across_two_tables() {
     let events_table = db.create::<Event>().await;
     let users = db.create::<User>().await;
     users
-        .add_item(&User {
+        .put(&User {
             user_id: "gone".into(),
             name: "x".into(),
         })
@@ -230,7 +237,9 @@ async fn one_batch_across_two_tables() {
             user_id: "u1".into(),
             name: "Ada".into(),
         })
-        .delete::<User>(&"gone".into(), None)
+        .delete::<User>(UserKey {
+            user_id: "gone".into(),
+        })
         .put(&event("a", 1, "p2"))
         .execute()
         .await

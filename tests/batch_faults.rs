@@ -83,10 +83,10 @@ fn n(item: &HashMap<String, AttributeValue>, name: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_items_all_land_through_thirty_percent_faults() {
     let rig = rig(FaultPlan::batch_faults(0x5EED_0001, 0.30)).await;
-    rig.direct.create_table::<Reading>().await.unwrap();
+    rig.direct.table::<Reading>().create().await.unwrap();
 
     let table = rig.faulty.table::<Reading>().with_batch_retries(PATIENT);
-    let result = table.batch_upsert(readings(10_000)).await.unwrap();
+    let result = table.batch_put(readings(10_000)).await.unwrap();
     eprintln!(
         "10,000 items, 30% faults: written={} failed={} time={:?} stats={:?} proxy: {}",
         result.items.len(),
@@ -119,7 +119,7 @@ async fn ten_thousand_items_all_land_through_thirty_percent_faults() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_too_few_retries_every_item_is_accounted_for() {
     let rig = rig(FaultPlan::batch_faults(0x5EED_0002, 0.60)).await;
-    rig.direct.create_table::<Reading>().await.unwrap();
+    rig.direct.table::<Reading>().create().await.unwrap();
 
     let stingy = RetryConfig {
         max_retries: 1,
@@ -127,7 +127,7 @@ async fn with_too_few_retries_every_item_is_accounted_for() {
         max_delay: Duration::from_millis(5),
     };
     let table = rig.faulty.table::<Reading>().with_batch_retries(stingy);
-    let result = table.batch_upsert(readings(10_000)).await.unwrap();
+    let result = table.batch_put(readings(10_000)).await.unwrap();
     eprintln!(
         "10,000 items, 60% faults, 1 retry: written={} failed={} time={:?} stats={:?} proxy: {}",
         result.items.len(),
@@ -168,13 +168,13 @@ async fn with_too_few_retries_every_item_is_accounted_for() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_once() {
     let rig = rig(FaultPlan::partial_only(0x5EED_0003, 0.70)).await;
-    rig.direct.create_table::<Reading>().await.unwrap();
+    rig.direct.table::<Reading>().create().await.unwrap();
     // 800 of the 1,000 keys exist.
     let stored = readings(800);
     let written = rig
         .direct
         .table::<Reading>()
-        .batch_upsert(stored.clone())
+        .batch_put(stored.clone())
         .await
         .unwrap();
     assert_eq!(written.items.len(), 800);
@@ -215,8 +215,8 @@ async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mixed_puts_and_deletes_across_two_tables_match_the_model() {
     let rig = rig(FaultPlan::batch_faults(0x5EED_0004, 0.30)).await;
-    rig.direct.create_table::<Reading>().await.unwrap();
-    rig.direct.create_table::<Device>().await.unwrap();
+    rig.direct.table::<Reading>().create().await.unwrap();
+    rig.direct.table::<Device>().create().await.unwrap();
 
     // Start: 1,000 readings and 500 devices.
     let mut readings_model: HashMap<(String, u64), i64> = HashMap::new();
@@ -236,12 +236,12 @@ async fn mixed_puts_and_deletes_across_two_tables_match_the_model() {
     }
     rig.direct
         .table::<Reading>()
-        .batch_upsert(initial)
+        .batch_put(initial)
         .await
         .unwrap();
     rig.direct
         .table::<Device>()
-        .batch_upsert(devices)
+        .batch_put(devices)
         .await
         .unwrap();
 
@@ -249,7 +249,7 @@ async fn mixed_puts_and_deletes_across_two_tables_match_the_model() {
     // (the second put wins), delete devices 400..500.
     let mut batch = rig.faulty.batch_write().retry(PATIENT);
     for r in readings(1_000).iter().filter(|r| r.at % 3 == 0) {
-        batch = batch.delete::<Reading>(&r.sensor, Some(&r.at));
+        batch = batch.delete::<Reading>((r.sensor.clone(), Some(r.at)));
         readings_model.remove(&(r.sensor.clone(), r.at));
     }
     for i in 1_000..2_000u64 {
@@ -272,7 +272,7 @@ async fn mixed_puts_and_deletes_across_two_tables_match_the_model() {
         }
     }
     for i in 400..500 {
-        batch = batch.delete::<Device>(&format!("dev-{i}"), None);
+        batch = batch.delete::<Device>((format!("dev-{i}"), None));
         devices_model.remove(&format!("dev-{i}"));
     }
     let writes = batch.len();

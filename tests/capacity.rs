@@ -6,8 +6,9 @@ mod support;
 
 use std::time::Duration;
 
+use dynamo_table::capacity::Capacity;
 use dynamo_table::local::LocalDynamo;
-use dynamo_table::{Capacity, DynamoTable, RetryConfig, consumed_capacity_stats};
+use dynamo_table::{DynamoTable, RetryConfig, consumed_capacity_stats};
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use support::fault_proxy::{FaultPlan, FaultProxy};
@@ -59,27 +60,27 @@ fn units(output: Option<&dynamo_table::aws_sdk_dynamodb::types::ConsumedCapacity
 async fn capacity_is_recorded_exactly_for_every_operation_family() {
     let local = LocalDynamo::start().unwrap();
     let client = local.client();
-    client.create_table::<Small>().await.unwrap();
-    client.create_table::<Indexed>().await.unwrap();
+    client.table::<Small>().create().await.unwrap();
+    client.table::<Indexed>().create().await.unwrap();
     let table = client.table::<Small>();
     let indexed = client.table::<Indexed>();
     let mut report = Vec::new();
 
     // Writes: 1 WCU per KB, rounded up; an index the item lands in costs its own write.
     let d = delta(async {
-        let out = table.add_item(&small("a", 1, 100)).await.unwrap();
+        let out = table.put(&small("a", 1, 100)).await.unwrap();
         assert_eq!(units(out.consumed_capacity()), 1.0);
     })
     .await;
     assert_eq!(d, (0.0, 1.0, 1), "put of 100 B");
     let d = delta(async {
-        table.add_item(&small("a", 2, 1500)).await.unwrap();
+        table.put(&small("a", 2, 1500)).await.unwrap();
     })
     .await;
     assert_eq!(d, (0.0, 2.0, 1), "put of 1.5 KB");
     let d = delta(async {
         indexed
-            .add_item(&Indexed {
+            .put(&Indexed {
                 id: "i".into(),
                 kind: "k".into(),
             })
@@ -96,7 +97,7 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
     // Reads: 0.5 RCU per 4 KB, eventually consistent.
     let d = delta(async {
         let (item, capacity) = table
-            .get_item_with_capacity(&"a".into(), Some(&1))
+            .get_with_capacity(("a".to_owned(), Some(1)))
             .await
             .unwrap();
         assert!(item.is_some());
@@ -110,9 +111,9 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
     })
     .await;
     assert_eq!(d, (0.5, 0.0, 1), "get of 100 B");
-    table.add_item(&small("a", 3, 5000)).await.unwrap();
+    table.put(&small("a", 3, 5000)).await.unwrap();
     let d = delta(async {
-        table.get_item(&"a".into(), Some(&3)).await.unwrap();
+        table.get(("a".into(), Some(3))).await.unwrap();
     })
     .await;
     assert_eq!(d, (1.0, 0.0, 1), "get of 5 KB");
@@ -121,10 +122,13 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
     // Update and delete: write side.
     let d = delta(async {
         table
-            .update_item(&"a".into(), Some(&1), serde_json::json!({ "body": "y" }))
+            .update(
+                ("a".into(), Some(1)),
+                serde_json::json!({ "body": "y" }),
+            )
             .await
             .unwrap();
-        table.delete_item(&"a".into(), Some(&1)).await.unwrap();
+        table.delete(("a".into(), Some(1))).await.unwrap();
     })
     .await;
     assert_eq!(d, (0.0, 2.0, 2), "update + delete of small items");
@@ -132,7 +136,7 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
 
     // Query pages: item sizes summed, then rounded up to 4 KB.
     for n in 0..10 {
-        table.add_item(&small("q", n, 100)).await.unwrap();
+        table.put(&small("q", n, 100)).await.unwrap();
     }
     let d = delta(async {
         let page = table
@@ -186,7 +190,7 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
     // Batches: each item rounded on its own.
     let items: Vec<Small> = (0..30).map(|n| small("b", n, 100)).collect();
     let d = delta(async {
-        let written = table.batch_upsert(items.clone()).await.unwrap();
+        let written = table.batch_put(items.clone()).await.unwrap();
         assert_eq!(written.stats.capacity.write_units, 30.0);
     })
     .await;
@@ -217,7 +221,7 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
     let mut retries = 0;
     let mut calls = 0;
     let d = delta(async {
-        let written = retrying.batch_upsert(batch).await.unwrap();
+        let written = retrying.batch_put(batch).await.unwrap();
         assert_eq!(written.items.len(), 100);
         assert!(
             written.stats.retries > 0,
@@ -242,10 +246,7 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
             let table = table.clone();
             tasks.push(tokio::spawn(async move {
                 for n in 0..25 {
-                    table
-                        .add_item(&small(&format!("c{t}"), n, 100))
-                        .await
-                        .unwrap();
+                    table.put(&small(&format!("c{t}"), n, 100)).await.unwrap();
                 }
             }));
         }

@@ -6,9 +6,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use dynamo_table::aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+use dynamo_table::config::SdkConfig;
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::{
-    BehaviorVersion, DynamoClient, DynamoTable, Region, RetryConfig, SdkConfig, TimeoutConfig,
+    BehaviorVersion, DynamoClient, DynamoTable, Region, RetryConfig, TimeoutConfig,
 };
 use serde::{Deserialize, Serialize};
 use support::TestDb;
@@ -60,7 +61,7 @@ async fn an_unreachable_endpoint_is_named_in_the_error() {
     ));
     let err = client
         .table::<User>()
-        .get_item(&"u1".into(), None)
+        .get(("u1".into(), None))
         .await
         .unwrap_err();
     assert!(err.is_unreachable(), "{err:?}");
@@ -79,7 +80,7 @@ async fn a_region_that_does_not_exist_is_named_in_the_error() {
     );
     let err = client
         .table::<User>()
-        .get_item(&"u1".into(), None)
+        .get(("u1".into(), None))
         .await
         .unwrap_err();
     assert!(err.is_unreachable(), "{err:?}");
@@ -96,7 +97,7 @@ async fn a_missing_region_is_a_config_error() {
     let client = DynamoClient::new(&isolated_config(None, None));
     let err = client
         .table::<User>()
-        .get_item(&"u1".into(), None)
+        .get(("u1".into(), None))
         .await
         .unwrap_err();
     assert!(matches!(err, dynamo_table::Error::Config { .. }), "{err:?}");
@@ -123,12 +124,12 @@ async fn table_prefixes_keep_clients_apart() {
     staging_users.create().await.unwrap();
     prod_users.create().await.unwrap();
 
-    staging_users.add_item(&ada()).await.unwrap();
+    staging_users.put(&ada()).await.unwrap();
     assert_eq!(
-        staging_users.get_item(&"u1".into(), None).await.unwrap(),
+        staging_users.get(("u1".into(), None)).await.unwrap(),
         Some(ada())
     );
-    assert_eq!(prod_users.get_item(&"u1".into(), None).await.unwrap(), None);
+    assert_eq!(prod_users.get(("u1".into(), None)).await.unwrap(), None);
 
     if !db.is_embedded() {
         staging_users.delete_table().await.unwrap();
@@ -153,8 +154,8 @@ fn a_bad_prefix_is_refused_with_the_rule() {
 async fn dropping_the_local_server_stops_it() {
     let local = LocalDynamo::start().unwrap();
     let client = local.client();
-    client.create_table::<User>().await.unwrap();
-    client.table::<User>().add_item(&ada()).await.unwrap();
+    client.table::<User>().create().await.unwrap();
+    client.table::<User>().put(&ada()).await.unwrap();
 
     let started = Instant::now();
     drop(local);
@@ -162,7 +163,7 @@ async fn dropping_the_local_server_stops_it() {
 
     let err = client
         .table::<User>()
-        .get_item(&"u1".into(), None)
+        .get(("u1".into(), None))
         .await
         .unwrap_err();
     assert!(err.is_unreachable(), "{err:?}");
@@ -177,7 +178,7 @@ fn the_local_server_runs_without_a_runtime_of_the_callers() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        local.client().create_table::<User>().await.unwrap();
+        local.client().table::<User>().create().await.unwrap();
         let sdk = local.sdk_client();
         let tables = sdk.list_tables().send().await.unwrap();
         assert_eq!(tables.table_names(), ["users"]);
@@ -194,7 +195,8 @@ async fn the_global_client_is_set_replaced_and_used() {
     dynamo_table::init_with_client(first.sdk_client()).await;
     User::dynamodb_client()
         .await
-        .create_table::<User>()
+        .table::<User>()
+        .create()
         .await
         .unwrap();
     ada().add_item().await.unwrap();
@@ -215,7 +217,8 @@ async fn the_global_client_is_set_replaced_and_used() {
 
     User::dynamodb_client()
         .await
-        .create_table::<User>()
+        .table::<User>()
+        .create()
         .await
         .unwrap();
     assert_eq!(User::get_item(&"u1".into(), None).await.unwrap(), None);
@@ -285,7 +288,7 @@ async fn a_table_can_bring_its_own_client() {
 
     let client = Audit::dynamodb_client().await;
     assert_eq!(client.table_name::<Audit>(), "own-audit");
-    client.create_table::<Audit>().await.unwrap();
+    client.table::<Audit>().create().await.unwrap();
     let entry = Audit {
         id: "a1".into(),
         what: "login".into(),

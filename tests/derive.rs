@@ -6,7 +6,9 @@ mod support;
 use std::collections::HashSet;
 
 use dynamo_table::aws_sdk_dynamodb::types::{AttributeValue, ScalarAttributeType};
-use dynamo_table::{Binary, DynamoIndex, DynamoTable, GSITable, IndexKind, KeyValue, SortKey};
+use dynamo_table::read::SortCondition;
+use dynamo_table::schema::{Binary, DynamoIndex, IndexKind};
+use dynamo_table::{DynamoTable, GSITable, KeyValue};
 use futures::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use support::TestDb;
@@ -138,10 +140,10 @@ async fn paging_an_index_returns_every_item_exactly_once() {
             None,
         );
         expected.insert((o.user_id.clone(), o.order_id.clone()));
-        orders.add_item(&o).await.unwrap();
+        orders.put(&o).await.unwrap();
     }
     orders
-        .add_item(&order("u9", "x", "pending", 1, None))
+        .put(&order("u9", "x", "pending", 1, None))
         .await
         .unwrap();
 
@@ -191,7 +193,7 @@ async fn paging_an_index_returns_every_item_exactly_once() {
     );
     let early = by_status
         .query(&"shipped".to_string())
-        .sort_key(SortKey::Lt(2))
+        .sort_key(SortCondition::Lt(2))
         .count()
         .await
         .unwrap();
@@ -203,15 +205,15 @@ async fn a_sparse_index_holds_only_items_with_its_key() {
     let db = TestDb::new().await;
     let orders = db.create::<Order>().await;
     orders
-        .add_item(&order("u1", "o1", "paid", 1, Some("SPRING")))
+        .put(&order("u1", "o1", "paid", 1, Some("SPRING")))
         .await
         .unwrap();
     orders
-        .add_item(&order("u1", "o2", "paid", 2, None))
+        .put(&order("u1", "o2", "paid", 2, None))
         .await
         .unwrap();
     orders
-        .add_item(&order("u2", "o3", "paid", 3, Some("SPRING")))
+        .put(&order("u2", "o3", "paid", 3, Some("SPRING")))
         .await
         .unwrap();
     let coupons = orders.index::<OrderByCouponIndex>();
@@ -231,7 +233,7 @@ async fn a_local_index_orders_one_partition_by_another_key() {
     let orders = db.create::<Order>().await;
     for (id, created) in [("a", 30), ("b", 10), ("c", 20)] {
         orders
-            .add_item(&order("u1", id, "paid", created, None))
+            .put(&order("u1", id, "paid", created, None))
             .await
             .unwrap();
     }
@@ -255,7 +257,7 @@ async fn binary_keys_round_trip_as_binary() {
         version: -3,
         size: 4,
     };
-    blobs.add_item(&blob).await.unwrap();
+    blobs.put(&blob).await.unwrap();
     let raw = db
         .client
         .sdk()
@@ -270,12 +272,12 @@ async fn binary_keys_round_trip_as_binary() {
         raw.item().and_then(|i| i.get("digest")),
         Some(AttributeValue::B(_))
     ));
+    assert_eq!(blobs.get(&blob.key()).await.unwrap(), Some(blob.clone()));
     assert_eq!(
-        blobs.get_by_key(&blob.key()).await.unwrap(),
-        Some(blob.clone())
-    );
-    assert_eq!(
-        blobs.get_item(&Binary(vec![1]), Some(&-3)).await.unwrap(),
+        blobs
+            .get((Binary(vec![1]), Some(-3)))
+            .await
+            .unwrap(),
         None
     );
 }
@@ -291,7 +293,7 @@ async fn serde_renames_are_the_attribute_names() {
         opened_at: 1_700_000_000,
         display_name: "Ada".into(),
     };
-    accounts.add_item(&account).await.unwrap();
+    accounts.put(&account).await.unwrap();
     let raw = support::scan_all(&db.client, accounts.name()).await;
     let mut names: Vec<&str> = raw[0].keys().map(String::as_str).collect();
     names.sort_unstable();
@@ -300,12 +302,9 @@ async fn serde_renames_are_the_attribute_names() {
         account_id: AccountId("acc-1".into()),
         opened_at: 1_700_000_000,
     };
-    assert_eq!(
-        accounts.get_by_key(key).await.unwrap(),
-        Some(account.clone())
-    );
-    accounts.delete_by_key(account.key()).await.unwrap();
-    assert_eq!(accounts.get_by_key(&account.key()).await.unwrap(), None);
+    assert_eq!(accounts.get(key).await.unwrap(), Some(account.clone()));
+    accounts.delete(account.key()).await.unwrap();
+    assert_eq!(accounts.get(&account.key()).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -318,14 +317,14 @@ async fn reserved_word_fields_just_work() {
         status: "open".into(),
         comment: "first".into(),
     };
-    table.add_item(&item).await.unwrap();
+    table.put(&item).await.unwrap();
     assert_eq!(
-        table.get_item(&"n1".into(), Some(&7)).await.unwrap(),
+        table.get(("n1".into(), Some(7))).await.unwrap(),
         Some(item.clone())
     );
     let found = table
         .query(&"n1".to_string())
-        .sort_key(SortKey::Between(1, 10))
+        .sort_key(SortCondition::Between(1, 10))
         .filter(
             dynamo_table::expr!("#comment = :c"),
             serde_json::json!({ ":c": "first" }),

@@ -39,7 +39,7 @@ mod shadowed {
     )]
     pub struct Id(pub ::std::string::String);
 
-    pub fn filter() -> dynamo_table::Expression {
+    pub fn filter() -> dynamo_table::expression::Expression {
         dynamo_table::expr!("#kind = :k")
     }
 }

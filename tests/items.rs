@@ -4,7 +4,8 @@
 mod support;
 
 use dynamo_table::aws_sdk_dynamodb::types::{AttributeValue, ScalarAttributeType};
-use dynamo_table::{DynamoTable, Error, NoSortKey};
+use dynamo_table::schema::NoSortKey;
+use dynamo_table::{DynamoTable, Error};
 use serde::{Deserialize, Serialize};
 use support::TestDb;
 
@@ -62,46 +63,34 @@ async fn derived_composite_key_round_trips() {
 
     let first = order("u1", "o1", 10.5);
     let second = order("u1", "o2", 20.0);
-    orders.add_item(&first).await.unwrap();
-    orders.add_item(&second).await.unwrap();
+    orders.put(&first).await.unwrap();
+    orders.put(&second).await.unwrap();
 
-    let got = orders
-        .get_item(&"u1".into(), Some(&"o1".into()))
-        .await
-        .unwrap();
+    let got = orders.get(("u1".into(), Some("o1".into()))).await.unwrap();
     assert_eq!(got, Some(first.clone()));
-    let got = orders
-        .get_item(&"u1".into(), Some(&"o2".into()))
-        .await
-        .unwrap();
+    let got = orders.get(("u1".into(), Some("o2".into()))).await.unwrap();
     assert_eq!(got, Some(second.clone()));
 
     // A put with the same key replaces the item.
     let replaced = order("u1", "o1", 99.0);
-    orders.add_item(&replaced).await.unwrap();
-    let got = orders
-        .get_item(&"u1".into(), Some(&"o1".into()))
-        .await
-        .unwrap();
+    orders.put(&replaced).await.unwrap();
+    let got = orders.get(("u1".into(), Some("o1".into()))).await.unwrap();
     assert_eq!(got.map(|o| o.total), Some(99.0));
 
     orders
-        .delete_item(&"u1".into(), Some(&"o1".into()))
+        .delete(("u1".into(), Some("o1".into())))
         .await
         .unwrap();
     assert_eq!(
-        orders
-            .get_item(&"u1".into(), Some(&"o1".into()))
-            .await
-            .unwrap(),
+        orders.get(("u1".into(), Some("o1".into()))).await.unwrap(),
         None
     );
-    orders.destroy_item(&second).await.unwrap();
+    orders
+        .delete((second.partition_key(), second.sort_key()))
+        .await
+        .unwrap();
     assert_eq!(
-        orders
-            .get_item(&"u1".into(), Some(&"o2".into()))
-            .await
-            .unwrap(),
+        orders.get(("u1".into(), Some("o2".into()))).await.unwrap(),
         None
     );
 }
@@ -137,10 +126,7 @@ async fn number_keys_are_numbers_in_dynamodb() {
     assert_eq!(definitions[0].attribute_name(), "id");
     assert_eq!(definitions[0].attribute_type(), &ScalarAttributeType::N);
 
-    counters
-        .add_item(&Counter { id: 7, hits: 3 })
-        .await
-        .unwrap();
+    counters.put(&Counter { id: 7, hits: 3 }).await.unwrap();
     let raw = db
         .client
         .sdk()
@@ -155,10 +141,10 @@ async fn number_keys_are_numbers_in_dynamodb() {
         Some(&AttributeValue::N("3".into()))
     );
     assert_eq!(
-        counters.get_item(&7, None).await.unwrap(),
+        counters.get((7, None)).await.unwrap(),
         Some(Counter { id: 7, hits: 3 })
     );
-    assert_eq!(counters.get_item(&8, None).await.unwrap(), None);
+    assert_eq!(counters.get((8, None)).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -170,13 +156,16 @@ async fn hand_written_impl_works_like_the_derive() {
         email: "ada@example.com".into(),
         name: "Ada".into(),
     };
-    users.add_item(&ada).await.unwrap();
+    users.put(&ada).await.unwrap();
     assert_eq!(
-        users.get_item(&"user123".into(), None).await.unwrap(),
+        users.get(("user123".into(), None)).await.unwrap(),
         Some(ada.clone())
     );
-    users.destroy_item(&ada).await.unwrap();
-    assert_eq!(users.get_item(&"user123".into(), None).await.unwrap(), None);
+    users
+        .delete((ada.partition_key(), ada.sort_key()))
+        .await
+        .unwrap();
+    assert_eq!(users.get(("user123".into(), None)).await.unwrap(), None);
 }
 
 #[tokio::test]
@@ -184,7 +173,7 @@ async fn deleting_a_missing_item_is_not_an_error() {
     let db = TestDb::new().await;
     let orders = db.create::<Order>().await;
     orders
-        .delete_item(&"nobody".into(), Some(&"nothing".into()))
+        .delete(("nobody".into(), Some("nothing".into())))
         .await
         .unwrap();
 }
@@ -194,7 +183,7 @@ async fn a_missing_table_is_a_typed_error_naming_table_and_endpoint() {
     let db = TestDb::new().await;
     let orders = db.client.table::<Order>(); // never created
     let err = orders
-        .get_item(&"u1".into(), Some(&"o1".into()))
+        .get(("u1".into(), Some("o1".into())))
         .await
         .unwrap_err();
     assert!(err.is_table_not_found(), "{err:?}");
@@ -204,7 +193,7 @@ async fn a_missing_table_is_a_typed_error_naming_table_and_endpoint() {
     assert!(message.contains(db.client.endpoint()), "{message}");
     assert!(message.contains("create it"), "{message}");
 
-    let err = orders.add_item(&order("u1", "o1", 1.0)).await.unwrap_err();
+    let err = orders.put(&order("u1", "o1", 1.0)).await.unwrap_err();
     assert!(err.is_table_not_found(), "{err:?}");
 }
 
@@ -215,31 +204,31 @@ async fn key_mistakes_are_refused_before_any_request() {
     let orders = db.client.table::<Order>();
 
     let err = orders
-        .get_item(&String::new(), Some(&"o1".into()))
+        .get((String::new(), Some("o1".into())))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert!(err.to_string().contains("partition key `user_id`"), "{err}");
 
     let err = orders
-        .get_item(&"u1".into(), Some(&String::new()))
+        .get(("u1".into(), Some(String::new())))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("sort key `order_id`"), "{err}");
 
-    let err = orders.get_item(&"u1".into(), None).await.unwrap_err();
+    let err = orders.get(("u1".into(), None)).await.unwrap_err();
     assert!(err.is_invalid_input());
     assert!(err.to_string().contains("Some(sort_key)"), "{err}");
 
     let users = db.client.table::<User>();
     let err = users
-        .get_item(&"u1".into(), Some(&"extra".into()))
+        .get(("u1".into(), Some("extra".into())))
         .await
         .unwrap_err();
     assert!(err.is_invalid_input());
     assert!(err.to_string().contains("has no sort key"), "{err}");
 
-    let err = orders.add_item(&order("", "o1", 1.0)).await.unwrap_err();
+    let err = orders.put(&order("", "o1", 1.0)).await.unwrap_err();
     assert!(err.is_invalid_input(), "{err:?}");
     assert!(err.to_string().contains("partition key `user_id`"), "{err}");
     assert!(err.to_string().contains("empty string"), "{err}");

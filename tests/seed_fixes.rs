@@ -7,7 +7,10 @@ mod support;
 use std::collections::HashSet;
 
 use dynamo_table::aws_sdk_dynamodb::types::AttributeValue;
-use dynamo_table::{DynamoTable, Error, Expression, SortKey, expr};
+use dynamo_table::error::InvalidReason;
+use dynamo_table::expression::Expression;
+use dynamo_table::read::SortCondition;
+use dynamo_table::{DynamoTable, Error, expr};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use support::TestDb;
@@ -57,7 +60,7 @@ async fn a_page_emptied_by_the_filter_still_has_a_cursor() {
     for i in 0..30 {
         let status = if i >= 25 { "late" } else { "early" };
         orders
-            .add_item(&order("u1", &format!("o{i:02}"), status))
+            .put(&order("u1", &format!("o{i:02}"), status))
             .await
             .unwrap();
     }
@@ -103,7 +106,7 @@ async fn counts_go_past_one_megabyte_pages() {
             ..order("heavy", &format!("o{i:03}"), "bulk")
         })
         .collect();
-    let written = orders.batch_upsert(items).await.unwrap();
+    let written = orders.batch_put(items).await.unwrap();
     assert_eq!(written.items.len(), 300, "about 1.2 MB in one partition");
 
     // One page of a query cannot hold it all: DynamoDB stops at 1 MB.
@@ -131,11 +134,10 @@ async fn counts_go_past_one_megabyte_pages() {
 async fn increments_start_missing_attributes_from_zero() {
     let db = TestDb::new().await;
     let orders = db.create::<Order>().await;
-    orders.add_item(&order("u1", "o1", "paid")).await.unwrap();
+    orders.put(&order("u1", "o1", "paid")).await.unwrap();
     orders
-        .increment_multiple(
-            &"u1".into(),
-            Some(&"o1".into()),
+        .increment(
+            ("u1".into(), Some("o1".into())),
             &[("views", 3), ("total", 2)],
         )
         .await
@@ -163,7 +165,7 @@ async fn a_none_in_an_update_writes_no_null_and_keeps_sparse_indexes() {
         coupon: Some("SPRING".into()),
         ..order("u1", "o1", "paid")
     };
-    orders.add_item(&with_coupon).await.unwrap();
+    orders.put(&with_coupon).await.unwrap();
 
     #[derive(Serialize)]
     struct Patch {
@@ -171,9 +173,8 @@ async fn a_none_in_an_update_writes_no_null_and_keeps_sparse_indexes() {
         total: f64,
     }
     orders
-        .update_item(
-            &"u1".into(),
-            Some(&"o1".into()),
+        .update(
+            ("u1".into(), Some("o1".into())),
             Patch {
                 coupon: None,
                 total: 9.0,
@@ -181,7 +182,7 @@ async fn a_none_in_an_update_writes_no_null_and_keeps_sparse_indexes() {
         )
         .await
         .unwrap();
-    let stored = orders.get_by_key(with_coupon.key()).await.unwrap().unwrap();
+    let stored = orders.get(with_coupon.key()).await.unwrap().unwrap();
     assert_eq!(stored.total, 9.0);
     assert_eq!(
         stored.coupon.as_deref(),
@@ -196,7 +197,7 @@ async fn a_none_in_an_update_writes_no_null_and_keeps_sparse_indexes() {
 
     // Removing is explicit.
     orders
-        .remove_attributes(&"u1".into(), Some(&"o1".into()), &["coupon"])
+        .remove_attributes(("u1".into(), Some("o1".into())), &["coupon"])
         .await
         .unwrap();
     assert_eq!(
@@ -204,12 +205,7 @@ async fn a_none_in_an_update_writes_no_null_and_keeps_sparse_indexes() {
         0
     );
     assert_eq!(
-        orders
-            .get_by_key(with_coupon.key())
-            .await
-            .unwrap()
-            .unwrap()
-            .coupon,
+        orders.get(with_coupon.key()).await.unwrap().unwrap().coupon,
         None
     );
 }
@@ -219,20 +215,19 @@ async fn a_failed_condition_is_recognised_on_put_update_and_delete() {
     let db = TestDb::new().await;
     let orders = db.create::<Order>().await;
     let o = order("u1", "o1", "paid");
-    orders.add_item(&o).await.unwrap();
-    let key = (&"u1".to_string(), Some(&"o1".to_string()));
+    orders.put(&o).await.unwrap();
+    let key = o.key();
 
     let put = orders
-        .add_item_with_condition(&o, expr!("attribute_not_exists(user_id)"), ())
+        .put_with_condition(&o, expr!("attribute_not_exists(user_id)"), ())
         .await
         .unwrap_err();
     assert!(put.is_conditional_check_failed(), "{put:?}");
     assert!(put.to_string().contains("PutItem"));
 
     let update = orders
-        .update_item_with_condition(
-            key.0,
-            key.1,
+        .update_with_condition(
+            &key,
             json!({ "total": 2 }),
             "#status = :s",
             json!({ ":s": "refunded" }),
@@ -242,33 +237,32 @@ async fn a_failed_condition_is_recognised_on_put_update_and_delete() {
     assert!(update.is_conditional_check_failed(), "{update:?}");
 
     let delete = orders
-        .delete_item_with_condition(key.0, key.1, "#status = :s", json!({ ":s": "refunded" }))
+        .delete_with_condition(&key, "#status = :s", json!({ ":s": "refunded" }))
         .await
         .unwrap_err();
     assert!(delete.is_conditional_check_failed(), "{delete:?}");
-    assert!(orders.get_by_key(o.key()).await.unwrap().is_some());
+    assert!(orders.get(o.key()).await.unwrap().is_some());
 
     orders
-        .delete_item_with_condition(key.0, key.1, "#status = :s", json!({ ":s": "paid" }))
+        .delete_with_condition(&key, "#status = :s", json!({ ":s": "paid" }))
         .await
         .unwrap();
-    assert!(orders.get_by_key(o.key()).await.unwrap().is_none());
+    assert!(orders.get(o.key()).await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn user_placeholders_never_collide_with_the_librarys() {
     let db = TestDb::new().await;
     let orders = db.create::<Order>().await;
-    orders.add_item(&order("u1", "o1", "paid")).await.unwrap();
+    orders.put(&order("u1", "o1", "paid")).await.unwrap();
     // The names a naive library would generate for its own SET clause (`#n0`, `:v0`, `:val0`),
     // used by the caller's condition at the same time as the library sets two attributes.
     let condition = Expression::parse("#n0 = :v0 AND #total < :val0")
         .unwrap()
         .name("#n0", "status");
     orders
-        .update_item_with_condition(
-            &"u1".into(),
-            Some(&"o1".into()),
+        .update_with_condition(
+            ("u1".into(), Some("o1".into())),
             json!({ "total": 5, "note": "changed" }),
             condition,
             json!({ ":v0": "paid", ":val0": 2 }),
@@ -276,7 +270,7 @@ async fn user_placeholders_never_collide_with_the_librarys() {
         .await
         .unwrap();
     let o = orders
-        .get_item(&"u1".into(), Some(&"o1".into()))
+        .get(("u1".into(), Some("o1".into())))
         .await
         .unwrap()
         .unwrap();
@@ -284,9 +278,8 @@ async fn user_placeholders_never_collide_with_the_librarys() {
 
     // The library's own prefix is refused in user expressions, so the two sets are disjoint.
     let refused = orders
-        .update_item_with_condition(
-            &"u1".into(),
-            Some(&"o1".into()),
+        .update_with_condition(
+            ("u1".into(), Some("o1".into())),
             json!({ "total": 6 }),
             "#total = :dt_v0",
             json!({ ":dt_v0": 5 }),
@@ -305,7 +298,7 @@ async fn user_placeholders_never_collide_with_the_librarys() {
 async fn an_item_that_does_not_fit_is_an_error_naming_the_attribute() {
     let db = TestDb::new().await;
     let orders = db.create::<Order>().await;
-    orders.add_item(&order("u1", "good", "paid")).await.unwrap();
+    orders.put(&order("u1", "good", "paid")).await.unwrap();
     db.client
         .sdk()
         .put_item()
@@ -319,7 +312,7 @@ async fn an_item_that_does_not_fit_is_an_error_naming_the_attribute() {
         .unwrap();
 
     let err = orders
-        .get_item(&"u1".into(), Some(&"bad".into()))
+        .get(("u1".into(), Some("bad".into())))
         .await
         .unwrap_err();
     assert!(err.is_serialization_error());
@@ -344,23 +337,21 @@ async fn reserved_words_work_in_every_expression_the_library_writes() {
         data: "d".into(),
         comment: "c".into(),
     };
-    words.add_item(&item).await.unwrap();
+    words.put(&item).await.unwrap();
     words
-        .update_item(
-            &"n".into(),
-            None,
+        .update(
+            ("n".into(), None),
             json!({ "status": "s2", "comment": "c2" }),
         )
         .await
         .unwrap();
     words
-        .increment_multiple(&"n".into(), None, &[("count", 2), ("size", 1)])
+        .increment(("n".into(), None), &[("count", 2), ("size", 1)])
         .await
         .unwrap();
     words
-        .update_item_with_condition(
-            &"n".into(),
-            None,
+        .update_with_condition(
+            ("n".into(), None),
             json!({ "data": "d2" }),
             "#status = :s",
             json!({ ":s": "s2" }),
@@ -379,7 +370,7 @@ async fn reserved_words_work_in_every_expression_the_library_writes() {
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].data, "d2");
     words
-        .remove_attributes(&"n".into(), None, &["count", "size"])
+        .remove_attributes(("n".into(), None), &["count", "size"])
         .await
         .unwrap();
     let raw = support::scan_all(&db.client, words.name()).await;
@@ -392,14 +383,16 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
     let db = TestDb::new().await;
     // Not created: any request that reached the server would fail with TableNotFound instead.
     let orders = db.client.table::<Order>();
-    let check = |result: Result<(), Error>, needle: &str| {
+    let check = |result: Result<(), Error>, reason: InvalidReason, needle: &str| {
         let err = result.unwrap_err();
         assert!(err.is_invalid_input(), "{err:?}");
+        assert_eq!(err.invalid_reason(), Some(reason), "{err}");
         assert!(err.to_string().contains(needle), "`{err}` lacks `{needle}`");
     };
 
     check(
         orders.query(&String::new()).page().await.map(drop),
+        InvalidReason::EmptyKey,
         "partition key `user_id`",
     );
     check(
@@ -409,6 +402,7 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
             .page()
             .await
             .map(drop),
+        InvalidReason::ExpressionValueMissing,
         "no value was given",
     );
     check(
@@ -418,10 +412,12 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
             .page()
             .await
             .map(drop),
+        InvalidReason::KeyInFilter,
         "key attribute `order_id`",
     );
     check(
         orders.query(&"u".into()).limit(0).page().await.map(drop),
+        InvalidReason::Limit,
         "limit of 0",
     );
     check(
@@ -432,16 +428,18 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
             .page()
             .await
             .map(drop),
+        InvalidReason::ConsistentReadOnGlobalIndex,
         "eventually consistent",
     );
     check(
         orders
             .query(&"u".into())
-            .sort_key(SortKey::BeginsWith(String::new()))
+            .sort_key(SortCondition::BeginsWith(String::new()))
             .filter("bad filter", ())
             .page()
             .await
             .map(drop),
+        InvalidReason::ExpressionSyntax,
         "invalid expression",
     );
 
@@ -449,7 +447,7 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
     let db2 = TestDb::new().await;
     let real = db2.create::<Order>().await;
     for i in 0..3 {
-        real.add_item(&order("u", &format!("o{i}"), "paid"))
+        real.put(&order("u", &format!("o{i}"), "paid"))
             .await
             .unwrap();
     }
@@ -469,10 +467,12 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
             .page()
             .await
             .map(drop),
+        InvalidReason::CursorMismatch,
         "index `by_status`",
     );
     check(
         real.query(&"u".into()).after(cursor).page().await.map(drop),
+        InvalidReason::CursorMismatch,
         "cannot resume",
     );
 
@@ -480,5 +480,9 @@ async fn bad_input_is_refused_before_sending_with_the_fix() {
         note: "x".repeat(401 * 1024),
         ..order("u", "big", "paid")
     };
-    check(orders.add_item(&huge).await.map(drop), "400 KB");
+    check(
+        orders.put(&huge).await.map(drop),
+        InvalidReason::ItemTooLarge,
+        "400 KB",
+    );
 }

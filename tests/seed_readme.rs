@@ -492,8 +492,8 @@ async fn set_up(local: &LocalDynamo, prefix: &str) -> DynamoClient {
     // The hand-written types declare no index; the tables are made the way the seed's users made
     // theirs: elsewhere. The derived schema is the same layout, with the GSI named by the seed's
     // convention (`global-users-email`), which the hand-written `GSITable` finds by default.
-    client.create_table::<derived::User>().await.unwrap();
-    client.create_table::<derived::Order>().await.unwrap();
+    client.table::<derived::User>().create().await.unwrap();
+    client.table::<derived::Order>().create().await.unwrap();
     dynamo_table::set_global_client(client.clone());
     client
 }

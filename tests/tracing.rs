@@ -86,7 +86,7 @@ async fn requests_are_traced_and_failures_logged_once_without_contents() {
         id: "t1".into(),
         secret: "ITEM-CONTENT-CANARY".into(),
     };
-    table.add_item(&item).await.unwrap();
+    table.put(&item).await.unwrap();
     let log = capture.take();
     assert!(log.contains("operation=\"PutItem\""), "{log}");
     assert!(log.contains("table=\"traced\""), "{log}");
@@ -100,7 +100,7 @@ async fn requests_are_traced_and_failures_logged_once_without_contents() {
 
     // An expected failure: debug, once.
     let err = table
-        .add_item_with_condition(&item, expr!("attribute_not_exists(id)"), ())
+        .put_with_condition(&item, expr!("attribute_not_exists(id)"), ())
         .await
         .unwrap_err();
     assert!(err.is_conditional_check_failed());
@@ -118,7 +118,7 @@ async fn requests_are_traced_and_failures_logged_once_without_contents() {
     let err = proxy
         .client()
         .table::<Traced>()
-        .get_item(&"t1".into(), None)
+        .get(("t1".into(), None))
         .await
         .unwrap_err();
     assert!(err.is_throttled(), "{err:?}");

@@ -200,7 +200,7 @@ impl Ctx {
         all.extend((0..BIG).map(|i| item("big", i, "b")));
         all.extend((0..10_000).map(|i| item("mem10k", i, "m")));
         let started = Instant::now();
-        match self.ours.batch_upsert(all).await {
+        match self.ours.batch_put(all).await {
             Ok(r) if r.failed.is_empty() => {
                 eprintln!("loaded {} items in {:?}", r.items.len(), started.elapsed())
             }
@@ -259,7 +259,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
                             );
                         }
                         Way::Ours => {
-                            must(ctx.ours.add_item(it).await, "put");
+                            must(ctx.ours.put(it).await, "put");
                         }
                         Way::Seed => {
                             must(
@@ -294,7 +294,10 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
                                 .map(|m| must(serde_dynamo::from_item::<_, Item>(m), "decode"))
                                 .is_some()
                         }
-                        Way::Ours => must(ctx.ours.get_item(pk, Some(sk)).await, "get").is_some(),
+                        Way::Ours => {
+                            must(ctx.ours.get((pk.clone(), Some(sk.clone()))).await, "get")
+                                .is_some()
+                        }
                         Way::Seed => must(
                             <SeedItem as seed::DynamoTable>::get_item(pk, Some(sk)).await,
                             "seed get",
@@ -336,7 +339,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
                         Way::Ours => {
                             must(
                                 ctx.ours
-                                    .update_item(&it.pk, Some(&it.sk), Patch { n })
+                                    .update((it.pk.clone(), Some(it.sk.clone())), Patch { n })
                                     .await,
                                 "update",
                             );
@@ -622,7 +625,7 @@ async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>) -> usize {
                 .await
         }
         Way::Ours => {
-            let r = must(ctx.ours.batch_upsert(items).await, "batch write");
+            let r = must(ctx.ours.batch_put(items).await, "batch write");
             r.items.len()
         }
         Way::Seed => {

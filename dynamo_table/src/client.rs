@@ -2,10 +2,14 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
+use dynamo_table_rules::names::check_prefix;
+
 use crate::config::{SdkConfig, auto_config};
-use crate::error::{Error, Result};
-use crate::handle::Table;
-use crate::table::DynamoTable;
+use crate::error::{Error, InvalidReason, Result};
+use crate::operations::batch::BatchWrite;
+use crate::request::connection::Connection;
+use crate::schema::DynamoTable;
+use crate::table::Table;
 
 /// An `aws-sdk-dynamodb` client plus the table-name prefix it applies. Cheap to clone.
 ///
@@ -17,24 +21,21 @@ use crate::table::DynamoTable;
 /// # struct User { #[dynamo(pk)] user_id: String }
 ///
 /// # async fn run() -> Result<(), dynamo_table::Error> {
-/// let config = dynamo_table::auto_config().await;
+/// let config = dynamo_table::config::auto_config().await;
 /// let staging = DynamoClient::new(&config).with_table_prefix("staging-")?;
 /// assert_eq!(staging.table_name::<User>(), "staging-users");
-/// let user = staging.table::<User>().get_item(&"u1".to_string(), None).await?;
+/// let user = staging.table::<User>().get(("u1".to_string(), None)).await?;
 /// # let _ = user;
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
 pub struct DynamoClient {
-    sdk: aws_sdk_dynamodb::Client,
-    prefix: Arc<str>,
-    endpoint: Arc<str>,
-    batch_concurrency: usize,
+    conn: Connection,
 }
 
 /// Batch requests in flight at once per batch call, unless set with
 /// [`DynamoClient::with_batch_concurrency`].
-pub const DEFAULT_BATCH_CONCURRENCY: usize = 4;
+pub const DEFAULT_BATCH_CONCURRENCY: usize = crate::request::connection::DEFAULT_BATCH_CONCURRENCY;
 
 impl DynamoClient {
     /// A client for this configuration (region, credentials, endpoint, retries, timeouts).
@@ -44,12 +45,7 @@ impl DynamoClient {
             (None, Some(region)) => format!("https://dynamodb.{region}.amazonaws.com"),
             (None, None) => "the default AWS endpoint (no region is set)".to_owned(),
         };
-        DynamoClient {
-            sdk: aws_sdk_dynamodb::Client::new(config),
-            prefix: Arc::from(""),
-            endpoint: Arc::from(endpoint),
-            batch_concurrency: DEFAULT_BATCH_CONCURRENCY,
-        }
+        Self::from_client_at(aws_sdk_dynamodb::Client::new(config), endpoint)
     }
 
     /// Wraps an existing SDK client.
@@ -64,10 +60,7 @@ impl DynamoClient {
     /// Wraps an existing SDK client whose endpoint is known, so errors can name it.
     pub fn from_client_at(client: aws_sdk_dynamodb::Client, endpoint: impl Into<String>) -> Self {
         DynamoClient {
-            sdk: client,
-            prefix: Arc::from(""),
-            endpoint: Arc::from(endpoint.into()),
-            batch_concurrency: DEFAULT_BATCH_CONCURRENCY,
+            conn: Connection::new(client, endpoint.into()),
         }
     }
 
@@ -76,7 +69,7 @@ impl DynamoClient {
     ///
     /// ```
     /// # async fn run() {
-    /// # let config = dynamo_table::auto_config().await;
+    /// # let config = dynamo_table::config::auto_config().await;
     /// let client = dynamo_table::DynamoClient::new(&config);
     /// assert!(client.clone().with_table_prefix("prod-").is_ok());
     /// assert!(client.with_table_prefix("prod users/").is_err());
@@ -84,20 +77,9 @@ impl DynamoClient {
     /// ```
     pub fn with_table_prefix(mut self, prefix: impl Into<String>) -> Result<Self> {
         let prefix = prefix.into();
-        if let Some(bad) = prefix.chars().find(|c| !is_table_name_char(*c)) {
-            return Err(Error::invalid(format!(
-                "table prefix `{prefix}` contains `{bad}`: DynamoDB table names allow only \
-                 A-Z a-z 0-9 _ - ."
-            )));
-        }
-        if prefix.len() > 252 {
-            return Err(Error::invalid(format!(
-                "table prefix `{prefix}` is {} characters long: table names are at most 255 \
-                 characters, so keep the prefix under 253",
-                prefix.len()
-            )));
-        }
-        self.prefix = Arc::from(prefix);
+        check_prefix(&prefix)
+            .map_err(|problem| Error::invalid(InvalidReason::TablePrefix, problem))?;
+        self.conn.prefix = Arc::from(prefix);
         Ok(self)
     }
 
@@ -106,65 +88,67 @@ impl DynamoClient {
     ///
     /// ```
     /// # async fn run() {
-    /// # let config = dynamo_table::auto_config().await;
+    /// # let config = dynamo_table::config::auto_config().await;
     /// let client = dynamo_table::DynamoClient::new(&config).with_batch_concurrency(8);
     /// assert_eq!(client.batch_concurrency(), 8);
     /// # }
     /// ```
     pub fn with_batch_concurrency(mut self, requests: usize) -> Self {
-        self.batch_concurrency = requests.max(1);
+        self.conn.batch_concurrency = requests.max(1);
         self
     }
 
     /// How many requests one batch call keeps in flight at once.
     pub fn batch_concurrency(&self) -> usize {
-        self.batch_concurrency
+        self.conn.batch_concurrency
     }
 
     /// The table-name prefix (empty by default).
     pub fn table_prefix(&self) -> &str {
-        &self.prefix
+        &self.conn.prefix
     }
 
     /// The endpoint requests go to, as named in error messages.
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        &self.conn.endpoint
     }
 
     /// The underlying SDK client, for requests this crate does not wrap.
     pub fn sdk(&self) -> &aws_sdk_dynamodb::Client {
-        &self.sdk
+        &self.conn.sdk
     }
 
     /// The full name of `T`'s table on this client: prefix + `T::TABLE`.
     pub fn table_name<T: DynamoTable>(&self) -> String {
-        format!("{}{}", self.prefix, T::TABLE)
+        self.conn.table_name::<T>()
     }
 
     /// A handle on `T`'s table through this client, with every table operation.
     pub fn table<T: DynamoTable>(&self) -> Table<T> {
-        Table::new(self.clone())
+        Table::new(self.conn.clone())
     }
 
-    /// Creates `T`'s table from its key schema, with on-demand billing, and waits until it is
-    /// active. See [`Table::create`].
-    pub async fn create_table<T: DynamoTable>(&self) -> Result<()> {
-        self.table::<T>().create().await
+    /// Starts a batch of puts and deletes across any tables; see [`BatchWrite`].
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String }
+    /// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+    /// let report = client
+    ///     .batch_write()
+    ///     .put(&User { user_id: "u1".into() })
+    ///     .delete::<User>(UserKey { user_id: "u0".into() })
+    ///     .execute()
+    ///     .await?;
+    /// assert_eq!(report.written() + report.failed(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn batch_write(&self) -> BatchWrite {
+        BatchWrite::new(self.conn.clone())
     }
-
-    /// Creates `T`'s table unless it exists; returns whether it was created.
-    pub async fn create_table_if_not_exists<T: DynamoTable>(&self) -> Result<bool> {
-        self.table::<T>().create_if_not_exists().await
-    }
-
-    /// Deletes `T`'s table and everything in it.
-    pub async fn delete_table<T: DynamoTable>(&self) -> Result<()> {
-        self.table::<T>().delete_table().await
-    }
-}
-
-pub(crate) fn is_table_name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
 static GLOBAL: RwLock<Option<DynamoClient>> = RwLock::new(None);
@@ -179,13 +163,13 @@ fn current_global() -> Option<DynamoClient> {
 
 /// Makes `client` the global client.
 ///
-/// Unlike the seed crate, a later call is never ignored: it **replaces** the global client.
+/// Unlike dynamo_table 0.x, a later call is never ignored: it **replaces** the global client.
 /// Operations already running finish on the client they started with; every operation started
 /// afterwards uses the new one.
 ///
 /// ```
 /// # async fn run() {
-/// # let config = dynamo_table::auto_config().await;
+/// # let config = dynamo_table::config::auto_config().await;
 /// let staging = dynamo_table::DynamoClient::new(&config).with_table_prefix("staging-").unwrap();
 /// dynamo_table::set_global_client(staging);
 /// assert_eq!(dynamo_table::global_client().await.table_prefix(), "staging-");
@@ -208,6 +192,13 @@ pub async fn init_with_client(client: aws_sdk_dynamodb::Client) {
 }
 
 /// The global client. If none was set, it is created from [`auto_config`] on first use.
+///
+/// ```no_run
+/// # async fn run() {
+/// let client = dynamo_table::global_client().await;
+/// println!("DynamoDB at {}", client.endpoint());
+/// # }
+/// ```
 pub async fn global_client() -> DynamoClient {
     if let Some(client) = current_global() {
         return client;

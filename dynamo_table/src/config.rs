@@ -1,10 +1,11 @@
-//! Client configuration: the seed's `defaults(...)` loader, retry settings and the
-//! auto-initialisation defaults.
+//! Client configuration: the `defaults(...)` loader, the SDK's configuration types, retry
+//! settings and the defaults the global client configures itself with.
 
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig as SdkRetryConfig;
 
+pub use crate::schema::RetryConfig;
 pub use aws_config::retry::RetryMode;
 pub use aws_config::timeout::TimeoutConfig;
 pub use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -12,96 +13,9 @@ pub use aws_config::{BehaviorVersion, Region, SdkConfig};
 /// The endpoint used when `AWS_PROFILE=localstack`.
 pub(crate) const LOCALSTACK_ENDPOINT: &str = "http://localhost:4566";
 
-/// Retry settings: how often and how patiently to retry.
-///
-/// It serves two purposes, as in the seed crate:
-/// - as a table's `BATCH_RETRIES_CONFIG`, it bounds the retries of unprocessed batch items;
-/// - passed to [`ConfigLoader::retry_config`], it becomes the SDK's standard retry policy
-///   (`max_retries + 1` attempts).
-///
-/// ```
-/// use dynamo_table::RetryConfig;
-/// use std::time::Duration;
-///
-/// const PATIENT: RetryConfig = RetryConfig {
-///     max_retries: 3,
-///     initial_delay: Duration::from_millis(200),
-///     max_delay: Duration::from_secs(5),
-/// };
-/// let sdk_style = RetryConfig::standard()
-///     .with_max_attempts(4)
-///     .with_initial_backoff(Duration::from_millis(200))
-///     .with_max_backoff(Duration::from_secs(5));
-/// assert_eq!(PATIENT, sdk_style);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RetryConfig {
-    /// Retries after the first attempt.
-    pub max_retries: u32,
-    /// The first backoff; each retry doubles it (with full jitter), up to `max_delay`.
-    pub initial_delay: Duration,
-    /// The longest single backoff.
-    pub max_delay: Duration,
-}
-
-impl RetryConfig {
-    /// The SDK's standard policy: 3 attempts, 1 s initial backoff, 20 s cap.
-    pub const fn standard() -> Self {
-        RetryConfig {
-            max_retries: 2,
-            initial_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(20),
-        }
-    }
-
-    /// The default for unprocessed batch items: 8 retries from 50 ms, capped at 5 s, so a
-    /// throttled batch keeps trying for about 15 s before it reports items as failed.
-    pub const fn batch_default() -> Self {
-        RetryConfig {
-            max_retries: 8,
-            initial_delay: Duration::from_millis(50),
-            max_delay: Duration::from_secs(5),
-        }
-    }
-
-    /// Sets the total number of attempts (first try included); 0 is treated as 1.
-    pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
-        self.max_retries = attempts.saturating_sub(1);
-        self
-    }
-
-    /// Sets the number of retries after the first attempt.
-    pub const fn with_max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
-    /// Sets the first backoff.
-    pub const fn with_initial_backoff(mut self, delay: Duration) -> Self {
-        self.initial_delay = delay;
-        self
-    }
-
-    /// Sets the longest single backoff.
-    pub const fn with_max_backoff(mut self, delay: Duration) -> Self {
-        self.max_delay = delay;
-        self
-    }
-}
-
-impl Default for RetryConfig {
-    fn default() -> Self {
-        RetryConfig::batch_default()
-    }
-}
-
-impl From<RetryConfig> for SdkRetryConfig {
-    fn from(config: RetryConfig) -> Self {
-        SdkRetryConfig::standard()
-            .with_max_attempts(config.max_retries.saturating_add(1))
-            .with_initial_backoff(config.initial_delay)
-            .with_max_backoff(config.max_delay)
-    }
+/// True when `AWS_PROFILE=localstack` selects LocalStack.
+pub(crate) fn localstack_profile() -> bool {
+    std::env::var("AWS_PROFILE").is_ok_and(|p| p == "localstack")
 }
 
 /// Starts loading an [`SdkConfig`] from the standard AWS sources (environment, profile, instance
@@ -109,7 +23,8 @@ impl From<RetryConfig> for SdkRetryConfig {
 /// [`RetryConfig`].
 ///
 /// ```no_run
-/// use dynamo_table::{BehaviorVersion, Region, defaults, init};
+/// use dynamo_table::config::{BehaviorVersion, Region, defaults};
+/// use dynamo_table::init;
 ///
 /// # async fn run() {
 /// let config = defaults(BehaviorVersion::latest())
@@ -128,7 +43,7 @@ pub fn defaults(version: BehaviorVersion) -> ConfigLoader {
 /// A builder for an [`SdkConfig`]; see [`defaults`].
 ///
 /// ```no_run
-/// use dynamo_table::{BehaviorVersion, Region, RetryConfig, TimeoutConfig, defaults};
+/// use dynamo_table::config::{BehaviorVersion, Region, RetryConfig, TimeoutConfig, defaults};
 /// use std::time::Duration;
 /// # async fn run() {
 /// let config = defaults(BehaviorVersion::latest())
@@ -195,7 +110,7 @@ impl ConfigLoader {
     ///
     /// ```no_run
     /// # async fn run() {
-    /// let config = dynamo_table::defaults(dynamo_table::BehaviorVersion::latest())
+    /// let config = dynamo_table::config::defaults(dynamo_table::config::BehaviorVersion::latest())
     ///     .map(|loader| loader.app_name(aws_config::AppName::new("orders").expect("valid name")))
     ///     .load()
     ///     .await;
@@ -233,7 +148,7 @@ impl From<aws_config::ConfigLoader> for ConfigLoader {
 ///
 /// ```no_run
 /// # async fn run() {
-/// let config = dynamo_table::auto_config().await;
+/// let config = dynamo_table::config::auto_config().await;
 /// dynamo_table::init(&config).await;
 /// # }
 /// ```
@@ -249,7 +164,7 @@ pub async fn auto_config() -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
         .timeout_config(timeouts);
-    if std::env::var("AWS_PROFILE").is_ok_and(|p| p == "localstack") {
+    if localstack_profile() {
         loader = loader.endpoint_url(LOCALSTACK_ENDPOINT).region(
             aws_config::meta::region::RegionProviderChain::default_provider().or_else("us-east-1"),
         );

@@ -1,4 +1,5 @@
-//! The one error type of the crate.
+//! The one error type of the crate, the kinds its variants fall into, and the reasons input is
+//! refused before anything is sent.
 
 /// A boxed error kept as the [`source`](std::error::Error::source) of an [`Error`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -9,7 +10,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Everything that can go wrong in `dynamo_table`.
 ///
 /// Each message names what failed (table, operation, endpoint) and what to do about it. Match on
-/// the variants, or use the `is_*` helpers, which keep working when variants are added.
+/// the variants, on [`Error::kind`], or use the `is_*` helpers, which derive from the kind and
+/// keep working when variants are added.
 ///
 /// ```
 /// use dynamo_table::Error;
@@ -23,7 +25,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///         "something else"
 ///     }
 /// }
-/// let e = Error::InvalidInput { message: "limit must be at least 1".into() };
+/// let e = Error::InvalidInput {
+///     reason: dynamo_table::error::InvalidReason::Limit,
+///     message: "limit must be at least 1".into(),
+/// };
 /// assert_eq!(describe(&e), "something else");
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +149,10 @@ pub enum Error {
         table: String,
         /// The DynamoDB operation.
         operation: &'static str,
+        /// What the code means: [`ErrorKind::ServerError`] for DynamoDB's internal errors (worth
+        /// retrying), [`ErrorKind::TableInUse`] for a table being created, changed or deleted,
+        /// [`ErrorKind::Service`] for any other code.
+        kind: ErrorKind,
         /// The error code DynamoDB returned.
         code: String,
         /// DynamoDB's message.
@@ -185,6 +194,8 @@ pub enum Error {
     /// The library refused the input before sending anything; the message says how to fix it.
     #[error("{message}")]
     InvalidInput {
+        /// Which rule the input broke, for callers that handle some refusals themselves.
+        reason: InvalidReason,
         /// What is wrong and how to fix it.
         message: String,
     },
@@ -211,52 +222,200 @@ pub enum Error {
     },
 }
 
+/// What an [`Error`] means, whatever variant carries it: the one classification every `is_*`
+/// helper derives from.
+///
+/// ```
+/// use dynamo_table::error::{Error, ErrorKind};
+/// let e = Error::Unprocessed { table: "orders".into(), attempts: 9 };
+/// assert_eq!(e.kind(), ErrorKind::Unprocessed);
+/// assert!(e.kind().is_retryable());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The table does not exist.
+    TableNotFound,
+    /// The table is being created, changed or deleted, or already exists
+    /// (`ResourceInUseException`).
+    TableInUse,
+    /// A condition expression was not met.
+    ConditionalCheckFailed,
+    /// DynamoDB rejected the request as invalid.
+    Validation,
+    /// The request was throttled.
+    Throttled,
+    /// A batch left items or keys unprocessed through every retry.
+    Unprocessed,
+    /// The endpoint could not be reached.
+    Unreachable,
+    /// The request timed out.
+    Timeout,
+    /// DynamoDB failed internally or was unavailable (a 5xx); worth retrying.
+    ServerError,
+    /// The client cannot send requests as configured.
+    Config,
+    /// Any other error DynamoDB returned.
+    Service,
+    /// A value could not be written as an item.
+    Serialization,
+    /// An item could not be read as the Rust type.
+    Deserialization,
+    /// The library refused the input before sending.
+    InvalidInput,
+    /// The embedded local DynamoDB could not start.
+    LocalServer,
+}
+
+impl ErrorKind {
+    /// True for kinds worth retrying later: throttling, unprocessed batch requests, network
+    /// failures, timeouts and DynamoDB's internal errors.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Throttled
+                | ErrorKind::Unprocessed
+                | ErrorKind::Unreachable
+                | ErrorKind::Timeout
+                | ErrorKind::ServerError
+        )
+    }
+
+    /// True for kinds DynamoDB itself answered with (as opposed to a client-side check, a
+    /// conversion or a network failure).
+    pub fn is_from_dynamodb(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::TableNotFound
+                | ErrorKind::TableInUse
+                | ErrorKind::ConditionalCheckFailed
+                | ErrorKind::Validation
+                | ErrorKind::Throttled
+                | ErrorKind::Unprocessed
+                | ErrorKind::ServerError
+                | ErrorKind::Service
+        )
+    }
+}
+
+/// Which rule an input broke when the library refused it before sending
+/// ([`Error::InvalidInput`]). The message says the same in words, with the fix.
+///
+/// ```
+/// use dynamo_table::error::{Error, InvalidReason};
+/// fn is_bad_cursor(e: &Error) -> bool {
+///     matches!(e, Error::InvalidInput { reason: InvalidReason::CursorMismatch, .. })
+/// }
+/// # let _ = is_bad_cursor;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InvalidReason {
+    /// A key value is an empty string or empty binary.
+    EmptyKey,
+    /// The table has a sort key and none was given.
+    SortKeyMissing,
+    /// The table has no sort key and one was given.
+    SortKeyNotExpected,
+    /// An item's key attribute is missing, empty or of another type than the table's key.
+    KeyAttributeInItem,
+    /// An update would change, remove or increment a key attribute.
+    KeyAttributeUpdate,
+    /// An item is over DynamoDB's 400 KB limit.
+    ItemTooLarge,
+    /// An expression does not parse, or uses a bare reserved word.
+    ExpressionSyntax,
+    /// An expression uses a `:value` that was not given.
+    ExpressionValueMissing,
+    /// A value was given for a `:placeholder` the expression does not use.
+    ExpressionValueUnused,
+    /// Expression values are not a map of `:placeholder` to value.
+    ExpressionValuesShape,
+    /// A query's filter names a key attribute.
+    KeyInFilter,
+    /// A read limit of 0.
+    Limit,
+    /// A strongly consistent read of a global secondary index.
+    ConsistentReadOnGlobalIndex,
+    /// A cursor from another table, index or query.
+    CursorMismatch,
+    /// A sort-key condition on a table or index without a sort key.
+    NoSortKey,
+    /// A scan segment outside its total.
+    Segment,
+    /// An update that changes nothing.
+    EmptyUpdate,
+    /// An update patch that is not a map of attribute names to values.
+    UpdatePatchShape,
+    /// The same attribute twice in one update.
+    DuplicateAttribute,
+    /// A put and a delete of the same key in one batch.
+    ConflictingWrites,
+    /// A table name DynamoDB would refuse.
+    TableName,
+    /// A table-name prefix DynamoDB names could not carry.
+    TablePrefix,
+    /// A request the SDK could not build from the input.
+    RequestShape,
+}
+
 impl Error {
+    /// What this error means; every `is_*` helper derives from it.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::TableNotFound { .. } => ErrorKind::TableNotFound,
+            Error::ConditionalCheckFailed { .. } => ErrorKind::ConditionalCheckFailed,
+            Error::Validation { .. } => ErrorKind::Validation,
+            Error::Throttled { .. } => ErrorKind::Throttled,
+            Error::Unreachable { .. } => ErrorKind::Unreachable,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Config { .. } => ErrorKind::Config,
+            Error::Service { kind, .. } => *kind,
+            Error::Serialization { .. } => ErrorKind::Serialization,
+            Error::Deserialization { .. } => ErrorKind::Deserialization,
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Unprocessed { .. } => ErrorKind::Unprocessed,
+            Error::LocalServer { .. } => ErrorKind::LocalServer,
+        }
+    }
+
     /// True when a condition expression was not met (on put, update or delete alike).
     pub fn is_conditional_check_failed(&self) -> bool {
-        matches!(self, Error::ConditionalCheckFailed { .. })
+        self.kind() == ErrorKind::ConditionalCheckFailed
     }
 
     /// True when an item could not be converted to or from DynamoDB's format.
     pub fn is_serialization_error(&self) -> bool {
         matches!(
-            self,
-            Error::Serialization { .. } | Error::Deserialization { .. }
+            self.kind(),
+            ErrorKind::Serialization | ErrorKind::Deserialization
         )
     }
 
     /// True when DynamoDB itself answered with an error (as opposed to a client-side check,
     /// a conversion or a network failure).
     pub fn is_dynamodb_error(&self) -> bool {
-        matches!(
-            self,
-            Error::TableNotFound { .. }
-                | Error::ConditionalCheckFailed { .. }
-                | Error::Validation { .. }
-                | Error::Throttled { .. }
-                | Error::Unprocessed { .. }
-                | Error::Service { .. }
-        )
+        self.kind().is_from_dynamodb()
     }
 
     /// True when the table does not exist.
     pub fn is_table_not_found(&self) -> bool {
-        matches!(self, Error::TableNotFound { .. })
+        self.kind() == ErrorKind::TableNotFound
     }
 
     /// True when DynamoDB rejected the request as invalid.
     pub fn is_validation_error(&self) -> bool {
-        matches!(self, Error::Validation { .. })
+        self.kind() == ErrorKind::Validation
     }
 
     /// True when the request was throttled.
     pub fn is_throttled(&self) -> bool {
-        matches!(self, Error::Throttled { .. })
+        self.kind() == ErrorKind::Throttled
     }
 
     /// True when the endpoint could not be reached or did not answer in time.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, Error::Unreachable { .. } | Error::Timeout { .. })
+        matches!(self.kind(), ErrorKind::Unreachable | ErrorKind::Timeout)
     }
 
     /// True for errors worth retrying later: throttling, unprocessed batch requests, network
@@ -267,29 +426,31 @@ impl Error {
     /// assert!(e.is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Throttled { .. }
-            | Error::Unprocessed { .. }
-            | Error::Unreachable { .. }
-            | Error::Timeout { .. } => true,
-            Error::Service { code, .. } => matches!(
-                code.as_str(),
-                "InternalServerError"
-                    | "InternalFailure"
-                    | "ServiceUnavailable"
-                    | "TransactionInProgressException"
-            ),
-            _ => false,
-        }
+        self.kind().is_retryable()
     }
 
     /// True when the library refused the input before sending a request.
     pub fn is_invalid_input(&self) -> bool {
-        matches!(self, Error::InvalidInput { .. })
+        self.kind() == ErrorKind::InvalidInput
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+    /// Why the input was refused, for [`Error::InvalidInput`].
+    ///
+    /// ```
+    /// use dynamo_table::error::{Error, InvalidReason};
+    /// let e = Error::InvalidInput { reason: InvalidReason::Limit, message: "limit 0".into() };
+    /// assert_eq!(e.invalid_reason(), Some(InvalidReason::Limit));
+    /// ```
+    pub fn invalid_reason(&self) -> Option<InvalidReason> {
+        match self {
+            Error::InvalidInput { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(reason: InvalidReason, message: impl Into<String>) -> Self {
         Error::InvalidInput {
+            reason,
             message: message.into(),
         }
     }

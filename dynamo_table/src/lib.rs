@@ -25,6 +25,24 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Modules
+//!
+//! | module | what it holds |
+//! | --- | --- |
+//! | the root | [`DynamoTable`] (trait and derive), [`KeyValue`] (trait and derive), [`expr!`], [`DynamoClient`], [`Table`], [`IndexTable`], [`Error`], [`Result`] |
+//! | [`schema`] | keys ([`KeyValue`], [`Binary`](schema::Binary), [`IntoKey`](schema::IntoKey)), indexes ([`DynamoIndex`](schema::DynamoIndex), [`IndexSchema`](schema::IndexSchema)), [`RetryConfig`] |
+//! | [`read`] | [`Query`](read::Query), [`Scan`](read::Scan), [`SortCondition`](read::SortCondition), [`Cursor`](read::Cursor), [`QueryResult`](read::QueryResult) |
+//! | [`batch`] | [`BatchWrite`](batch::BatchWrite) and the results of batch calls |
+//! | [`expression`] | [`Expression`](expression::Expression): conditions and filters checked before sending |
+//! | [`capacity`] | consumed capacity per call and process-wide counters |
+//! | [`config`] | building an SDK configuration ([`defaults`], [`config::auto_config`]) |
+//! | [`error`] | [`Error`], its [`ErrorKind`](error::ErrorKind), and why input was refused ([`InvalidReason`](error::InvalidReason)) |
+//! | `local` | (feature `local`) an embedded DynamoDB for tests |
+//!
+//! The functions of the published 0.x API stay at the paths they had: the provided methods of
+//! [`DynamoTable`] and [`GSITable`], [`batch_write`], [`init`], [`defaults`], the capacity
+//! counters, ...
+//!
 //! # Clients
 //!
 //! Every operation runs on a [`DynamoClient`]: an `aws-sdk-dynamodb` client plus an optional
@@ -33,7 +51,7 @@
 //! [`global_client`]: set it with [`init`], [`init_with_client`] or [`set_global_client`], or let it
 //! initialise itself from the standard AWS configuration on first use. Code that wants an explicit
 //! handle (tests running in parallel, several accounts, `staging-`/`prod-` prefixes) uses
-//! [`DynamoClient::table`] instead, which offers the same operations.
+//! [`DynamoClient::table`] instead: a [`Table`] with every operation of the native API.
 //!
 //! # The derive
 //!
@@ -53,15 +71,16 @@
 //!
 //! serde's `rename`, `rename_all`, `skip` and `flatten` are honoured: the attribute names in keys
 //! and expressions are the ones serde writes. Key fields are `String` (`S`), integers (`N`),
-//! [`Binary`] (`B`) or newtypes with `#[derive(KeyValue)]`. An index key may be an `Option` with
+//! [`Binary`](schema::Binary) (`B`) or newtypes with `#[derive(KeyValue)]`. An index key may be an `Option` with
 //! `#[serde(skip_serializing_if = "Option::is_none")]`: a sparse index.
 //!
 //! For `struct Order` the derive also generates:
-//! - `OrderKey`, the typed primary key, with `order.key()`; every function that takes a key
-//!   ([`Table::get_by_key`], [`Table::batch_get`], ...) takes it, or the seed's `(pk, Option<sk>)`;
-//! - per index, a marker type such as `OrderByStatusIndex` ([`DynamoIndex`]) for
-//!   [`Table::index`], and its key struct `OrderByStatusIndexKey`;
-//! - [`GSITable`] when there is exactly one global index keyed by `String`s (the seed's API);
+//! - `OrderKey`, the typed primary key, with `order.key()`; every method that takes a key
+//!   ([`Table::get`], [`Table::batch_get`], ...) takes it, or a `(pk, Option<sk>)` pair;
+//! - per index, a marker type such as `OrderByStatusIndex` ([`DynamoIndex`](schema::DynamoIndex))
+//!   for [`Table::index`], and its key struct `OrderByStatusIndexKey`;
+//! - [`GSITable`] when there is exactly one global index keyed by `String`s (the published 0.x
+//!   API);
 //! - [`DynamoTable::INDEXES`]: the schema as data, which [`Table::create`] uses.
 //!
 //! Mistakes are compile errors that point at the attribute and say how to fix it:
@@ -79,12 +98,13 @@
 //!
 //! # Reading
 //!
-//! [`Table::query`] and [`IndexTable::query`] build a [`Query`] (sort-key conditions with
-//! [`SortKey`], filters, limits, order, cursors), read as one page ([`Query::page`], whose
-//! [`QueryResult::start_cursor`] resumes it exactly), a count over all pages, or a lazy
-//! [`Stream`](futures::Stream) of items that holds one page in memory. [`Table::scan`] does the
-//! same for scans. The seed's functions (`query_items`, `query_gsi_items`, ...) are thin
-//! wrappers over these.
+//! [`Table::query`] and [`IndexTable::query`] build a [`Query`](read::Query) (sort-key conditions
+//! with [`SortCondition`](read::SortCondition), filters, limits, order, cursors), read as one page
+//! ([`Query::page`](read::Query::page), whose
+//! [`QueryResult::start_cursor`](read::QueryResult::start_cursor) resumes it exactly), a count
+//! over all pages, or a lazy [`Stream`](futures::Stream) of items that holds one page in memory.
+//! [`Table::scan`] does the same for scans. The published API's functions (`query_items`,
+//! `query_gsi_items`, ...) are thin wrappers over these.
 //!
 //! # Expressions
 //!
@@ -105,71 +125,72 @@
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod backoff;
-mod batch;
-mod batch_get;
-mod batch_write;
-mod capacity;
-mod client;
-mod config;
-mod error;
-mod expression;
-mod handle;
-mod index;
-mod item;
-mod item_size;
-mod key;
+// The layers, bottom first; each imports only from those below it (docs/ARCHITECTURE.md, checked
+// by tests/architecture.rs).
+mod client; // native API: the client handle and the global client
+mod codec; // values <-> attribute values, with DynamoDB's checks
+mod compat; // the published 0.x API, over the native API
+pub mod config; // native API: SDK configuration
+pub mod error; // foundation
+pub mod expression; // conditions and filters, checked and bound
+mod index; // native API: an index handle
 #[cfg(feature = "local")]
 pub mod local;
-mod observe;
-mod page;
-mod query;
-mod read;
-mod scan;
-mod schema;
-mod sdk_error;
-mod seed;
-mod table;
-mod table_batch;
-mod update;
+mod operations; // every DynamoDB operation
+mod request; // the request pipeline: connection, span, capacity, SDK error map
+mod retry; // the one retry loop
+pub mod schema; // the table as types and data
+mod table; // native API: a table handle // an embedded DynamoDB
 
-pub use batch::{BatchStats, BatchWriteResult, Failed};
-pub use batch_write::{BatchWrite, BatchWriteReport, WriteOutcome};
-pub use capacity::Capacity;
-#[cfg(feature = "consumed_capacity_stats")]
-pub use capacity::{
-    CapacityStats, CapacityStatsGuard, consumed_capacity_stats, log_stats, operation_count,
-    read_capacity_units, record, record_read, record_write, total_capacity_units,
-    write_capacity_units,
-};
-pub use client::{
-    DEFAULT_BATCH_CONCURRENCY, DynamoClient, global_client, init, init_with_client,
-    set_global_client,
-};
-pub use config::{
-    BehaviorVersion, ConfigLoader, Region, RetryConfig, RetryMode, SdkConfig, TimeoutConfig,
-    auto_config, defaults,
-};
+pub use client::{DynamoClient, global_client, init, init_with_client, set_global_client};
 pub use error::{Error, Result};
-pub use expression::{Expression, IntoExpression};
-pub use handle::Table;
-pub use index::{DynamoIndex, GSITable, IndexTable};
-pub use key::{Binary, IntoKey, KeyType, KeyValue, NoSortKey};
-pub use page::{Cursor, QueryResult};
-pub use query::{Query, SortKey};
-pub use scan::Scan;
-pub use schema::{IndexKind, IndexSchema, KeyAttribute};
-pub use table::{DynamoTable, batch_write};
-pub use table_batch::{BatchGetResult, KeyOf};
+pub use index::IndexTable;
+pub use table::Table;
+
+/// Queries and scans: builders, sort-key conditions, pages and cursors.
+pub mod read {
+    pub use crate::operations::read::{Cursor, Query, QueryResult, Scan, SortCondition};
+}
+
+/// Batch gets and writes that account for every item, and what they report.
+pub mod batch {
+    pub use crate::client::DEFAULT_BATCH_CONCURRENCY;
+    pub use crate::operations::batch::{
+        BatchGetResult, BatchStats, BatchWrite, BatchWriteReport, BatchWriteResult, Failed,
+        WriteOutcome,
+    };
+}
+
+pub use request::capacity;
+
+// The published 0.x API at the paths its users import.
+#[doc(no_inline)]
+pub use capacity::{
+    CapacityStatsGuard, consumed_capacity_stats, log_stats, operation_count, read_capacity_units,
+    total_capacity_units, write_capacity_units,
+};
+pub use compat::batch_write;
+#[doc(no_inline)]
+pub use config::{BehaviorVersion, Region, RetryConfig, RetryMode, TimeoutConfig, defaults};
+#[doc(no_inline)]
+pub use schema::GSITable;
+
+/// A Rust type stored as the items of one DynamoDB table; see the [trait](schema::DynamoTable)
+/// and, for the derive, the [crate docs](crate#the-derive).
+pub use schema::DynamoTable;
 
 /// Derives [`DynamoTable`] for a struct with named fields. See the [crate docs](crate#the-derive).
 pub use dynamo_table_derive::DynamoTable;
+
+/// A Rust type that can be a DynamoDB key; see the [trait](schema::KeyValue).
+pub use schema::KeyValue;
 
 /// Derives [`KeyValue`] for a newtype (`struct UserId(String)`) by delegating to the inner
 /// value, so the newtype can be a key.
 ///
 /// ```
-/// use dynamo_table::{KeyType, KeyValue};
+/// use dynamo_table::KeyValue;
+/// use dynamo_table::schema::KeyType;
 /// #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, KeyValue)]
 /// struct UserId(String);
 /// assert_eq!(<UserId as KeyValue>::KEY_TYPE, KeyType::S);
@@ -177,7 +198,8 @@ pub use dynamo_table_derive::DynamoTable;
 pub use dynamo_table_derive::KeyValue;
 
 /// A condition or filter expression checked at compile time: a syntax error or a bare
-/// reserved word is a compile error that names the fix. Expands to an [`Expression`].
+/// reserved word is a compile error that names the fix. Expands to an
+/// [`Expression`](expression::Expression).
 ///
 /// ```
 /// let filter = dynamo_table::expr!("#status = :s AND created_at > :t");
@@ -200,6 +222,12 @@ struct ReadmeDoctests;
 /// Items the derive's generated code uses. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::expression::Expression;
+    pub use crate::schema::{
+        DynamoIndex, DynamoTable, GSITable, IndexKind, IndexSchema, IntoKey, KeyAttribute, KeyOf,
+        KeyType, KeyValue, NoSortKey, RetryConfig,
+    };
+    pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use core::clone::Clone;
     pub use core::option::Option;
     pub use core::time::Duration;

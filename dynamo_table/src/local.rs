@@ -24,8 +24,9 @@
 //! let local = LocalDynamo::start()?;
 //! let users = local.client().table::<User>();
 //! users.create().await?;
-//! users.add_item(&User { user_id: "u1".into(), name: "Ada".into() }).await?;
-//! let ada = users.get_item(&"u1".to_string(), None).await?;
+//! let ada = User { user_id: "u1".into(), name: "Ada".into() };
+//! users.put(&ada).await?;
+//! let ada = users.get(ada.key()).await?;
 //! assert_eq!(ada.map(|u| u.name).as_deref(), Some("Ada"));
 //! # Ok(()) }
 //! ```
@@ -40,7 +41,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 
 use crate::client::DynamoClient;
-use crate::config::auto_config;
+use crate::config::{auto_config, localstack_profile};
 use crate::error::{Error, Result};
 
 /// How long dropping a [`LocalDynamo`] waits for its server to wind down.
@@ -242,8 +243,7 @@ impl Backend {
                 return Ok(Backend::External(DynamoClient::new(&config.build())));
             }
         }
-        let localstack = std::env::var("AWS_PROFILE").is_ok_and(|p| p == "localstack");
-        if localstack || std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some() {
+        if localstack_profile() || std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some() {
             return Ok(Backend::External(DynamoClient::new(&auto_config().await)));
         }
         Ok(Backend::Embedded(LocalDynamo::start()?))

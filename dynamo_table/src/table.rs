@@ -1,434 +1,354 @@
-//! The [`DynamoTable`] trait: a Rust type stored as the items of one DynamoDB table.
+//! [`Table`]: one table reached through one explicit client. Every table operation of the
+//! native API is a method here; each is a thin call into the operations layer.
 
-use std::future::Future;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
 
-use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
-use serde::{Serialize, de::DeserializeOwned};
+use aws_sdk_dynamodb::operation::{
+    delete_item::DeleteItemOutput, put_item::PutItemOutput, update_item::UpdateItemOutput,
+};
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
 
-use crate::batch::BatchWriteResult;
-use crate::client::{DynamoClient, global_client};
-use crate::config::RetryConfig;
+use crate::codec;
 use crate::error::Result;
-use crate::expression::IntoExpression;
-use crate::key::KeyValue;
-use crate::page::{Cursor, QueryResult};
-use crate::query::SortKey;
-use crate::schema::IndexSchema;
-use crate::seed::{bind, condition_bound, lazy_stream, shape, shape_scan, table_of};
-use crate::table_batch::{BatchGetResult, KeyOf};
-use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
-use futures::Stream;
+use crate::expression::{Bound, IntoExpression};
+use crate::index::IndexTable;
+use crate::operations::batch::{BatchGetResult, BatchWriteResult};
+use crate::operations::read::{Query, Scan};
+use crate::operations::{TableRef, admin, batch, item, update};
+use crate::request::capacity::Capacity;
+use crate::request::connection::Connection;
+use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig};
 
-/// A Rust type whose values are the items of one DynamoDB table.
+/// `T`'s table on one [`DynamoClient`](crate::DynamoClient): the prefixed name is fixed when the handle is made.
+/// Cheap to clone.
 ///
-/// Usually derived (`#[derive(DynamoTable)]`); a hand-written impl works the same way:
+/// | what | methods |
+/// | --- | --- |
+/// | one item | [`put`](Self::put), [`get`](Self::get), [`delete`](Self::delete), [`update`](Self::update), [`remove_attributes`](Self::remove_attributes), [`increment`](Self::increment), and `*_with_condition` |
+/// | many items | [`query`](Self::query), [`scan`](Self::scan), [`index`](Self::index) |
+/// | batches | [`batch_get`](Self::batch_get), [`batch_put`](Self::batch_put), [`batch_delete`](Self::batch_delete); across tables, [`DynamoClient::batch_write`](crate::DynamoClient::batch_write) |
+/// | the table | [`create`](Self::create), [`create_if_not_exists`](Self::create_if_not_exists), [`delete_table`](Self::delete_table) |
+///
+/// Keys are anything that is [`IntoKey`]: the derive's typed key (`user.key()`, `UserKey`) or a
+/// `(pk, Option<sk>)` pair.
 ///
 /// ```no_run
-/// use dynamo_table::DynamoTable;
-/// use serde::{Deserialize, Serialize};
-///
-/// #[derive(Debug, Clone, Serialize, Deserialize)]
-/// struct User {
-///     user_id: String,
-///     email: String,
-/// }
-///
-/// impl DynamoTable for User {
-///     type PK = String;
-///     type SK = String;
-///
-///     const TABLE: &'static str = "users";
-///     const PARTITION_KEY: &'static str = "user_id";
-///     const SORT_KEY: Option<&'static str> = None;
-///
-///     fn partition_key(&self) -> Self::PK {
-///         self.user_id.clone()
-///     }
-/// }
-///
-/// # async fn run() -> Result<(), dynamo_table::Error> {
-/// let user = User { user_id: "u1".into(), email: "u1@example.com".into() };
-/// user.add_item().await?;
-/// let found = User::get_item(&"u1".to_string(), None).await?;
-/// assert_eq!(found.map(|u| u.email).as_deref(), Some("u1@example.com"));
+/// # use dynamo_table::DynamoTable;
+/// # use serde::{Deserialize, Serialize};
+/// # #[derive(Serialize, Deserialize, DynamoTable)]
+/// # #[dynamo(table = "users")]
+/// # struct User { #[dynamo(pk)] user_id: String, name: String }
+/// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+/// let users = client.table::<User>();
+/// users.create_if_not_exists().await?;
+/// let ada = User { user_id: "u1".into(), name: "Ada".into() };
+/// users.put(&ada).await?;
+/// assert!(users.get(ada.key()).await?.is_some());
 /// # Ok(()) }
 /// ```
-///
-/// The associated functions run on [`Self::dynamodb_client`]; for an explicit client use
-/// [`DynamoClient::table`], whose [`Table`](crate::Table) has the same operations.
-pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'static {
-    /// The partition key's type.
-    type PK: KeyValue;
-    /// The sort key's type; any [`KeyValue`] (conventionally `String`, or
-    /// [`NoSortKey`](crate::NoSortKey)) when the table has no sort key.
-    type SK: KeyValue;
+pub struct Table<T> {
+    target: TableRef,
+    _items: PhantomData<fn() -> T>,
+}
 
-    /// The table name, before any prefix of the client.
-    const TABLE: &'static str;
-    /// The partition key's attribute name.
-    const PARTITION_KEY: &'static str;
-    /// The sort key's attribute name, if the table has one.
-    const SORT_KEY: Option<&'static str> = None;
-    /// Items per query or scan page when the caller gives no limit.
-    const DEFAULT_PAGE_SIZE: u16 = 10;
-    /// How batch operations retry unprocessed items.
-    const BATCH_RETRIES_CONFIG: RetryConfig = RetryConfig::batch_default();
-    /// The table's secondary indexes (the derive fills this in from `gsi(...)` / `lsi(...)`);
-    /// used to create the table.
-    const INDEXES: &'static [IndexSchema] = &[];
-
-    /// This item's partition key.
-    fn partition_key(&self) -> Self::PK;
-
-    /// This item's sort key (`None` when the table has none).
-    fn sort_key(&self) -> Option<Self::SK> {
-        None
+impl<T: DynamoTable> Table<T> {
+    pub(crate) fn new(conn: Connection) -> Self {
+        Table {
+            target: TableRef {
+                name: conn.table_name::<T>(),
+                conn,
+                batch_retry: T::BATCH_RETRIES_CONFIG,
+            },
+            _items: PhantomData,
+        }
     }
 
-    /// The client the associated functions use: the [`global_client`] unless overridden.
+    /// Overrides `T::BATCH_RETRIES_CONFIG` for the batch operations of this handle.
     ///
     /// ```no_run
-    /// use dynamo_table::{DynamoClient, DynamoTable};
+    /// # use dynamo_table::{DynamoTable, RetryConfig};
     /// # use serde::{Deserialize, Serialize};
-    /// # #[derive(Serialize, Deserialize)]
-    /// # struct Audit { id: String }
-    /// static AUDIT_CLIENT: std::sync::OnceLock<DynamoClient> = std::sync::OnceLock::new();
-    ///
-    /// impl DynamoTable for Audit {
-    ///     type PK = String;
-    ///     type SK = String;
-    ///     const TABLE: &'static str = "audit";
-    ///     const PARTITION_KEY: &'static str = "id";
-    ///     fn partition_key(&self) -> String { self.id.clone() }
-    ///
-    ///     async fn dynamodb_client() -> DynamoClient {
-    ///         match AUDIT_CLIENT.get() {
-    ///             Some(client) => client.clone(),
-    ///             None => dynamo_table::global_client().await,
-    ///         }
-    ///     }
-    /// }
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String }
+    /// # fn run(client: dynamo_table::DynamoClient) {
+    /// let patient = client
+    ///     .table::<User>()
+    ///     .with_batch_retries(RetryConfig::batch_default().with_max_retries(20));
+    /// # let _ = patient;
+    /// # }
     /// ```
-    fn dynamodb_client() -> impl Future<Output = DynamoClient> + Send {
-        global_client()
+    pub fn with_batch_retries(mut self, retry: RetryConfig) -> Self {
+        self.target.batch_retry = retry;
+        self
     }
 
-    /// Puts this item, replacing any item with the same key.
-    fn add_item(&self) -> impl Future<Output = Result<PutItemOutput>> + Send {
-        async move { table_of::<Self>().await.add_item(self).await }
+    /// The full table name, prefix included.
+    pub fn name(&self) -> &str {
+        &self.target.name
     }
 
-    /// Gets the item with this key, or `None`. `sk` must be `Some` exactly when the table has a
-    /// sort key.
-    fn get_item(
-        pk: &Self::PK,
-        sk: Option<&Self::SK>,
-    ) -> impl Future<Output = Result<Option<Self>>> + Send {
-        async move { table_of::<Self>().await.get_item(pk, sk).await }
+    /// Puts `item`, replacing any item with the same key.
+    pub async fn put(&self, item: &T) -> Result<PutItemOutput> {
+        item::put(&self.target, item, None).await
     }
 
-    /// Deletes the item with this key; deleting a missing item is not an error.
-    fn delete_item(
-        pk: Self::PK,
-        sk: Option<Self::SK>,
-    ) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            table.delete_item(&pk, sk.as_ref()).await
-        }
-    }
-
-    /// Deletes this item, by its own key.
-    fn destroy_item(&self) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
-        async move { table_of::<Self>().await.destroy_item(self).await }
-    }
-
-    /// Reads many items by key; see [`Table::batch_get`](crate::Table::batch_get).
-    fn batch_get(
-        keys: Vec<KeyOf<Self>>,
-    ) -> impl Future<Output = Result<BatchGetResult<Self>>> + Send {
-        async move { table_of::<Self>().await.batch_get(keys).await }
-    }
-
-    /// Puts many items; see [`Table::batch_upsert`](crate::Table::batch_upsert).
-    fn batch_upsert(
-        items: Vec<Self>,
-    ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
-        async move { table_of::<Self>().await.batch_upsert(items).await }
-    }
-
-    /// Deletes many items, each by its own key; see [`Table::batch_delete`](crate::Table::batch_delete).
-    fn batch_delete(
-        items: Vec<Self>,
-    ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
-        async move { table_of::<Self>().await.batch_delete(items).await }
-    }
-
-    /// Puts this item if `condition` holds (`None`: unconditionally). `values` binds the
-    /// condition's `:placeholders`.
-    fn add_item_with_condition<C: IntoExpression + Send>(
+    /// Puts `item` if `condition` holds for the item currently stored under its key (e.g.
+    /// `attribute_not_exists(user_id)` to never overwrite). `values` binds the condition's
+    /// `:placeholders` (`()` when it has none). A failed condition is
+    /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed).
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String }
+    /// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+    /// let new = User { user_id: "u1".into() };
+    /// match users.put_with_condition(&new, "attribute_not_exists(user_id)", ()).await {
+    ///     Err(e) if e.is_conditional_check_failed() => println!("u1 exists already"),
+    ///     other => { other?; }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn put_with_condition(
         &self,
-        condition: Option<C>,
-        values: Option<serde_json::Value>,
-    ) -> impl Future<Output = Result<PutItemOutput>> + Send {
-        let condition = condition_bound(condition, values);
-        async move {
-            let table = table_of::<Self>().await;
-            match condition {
-                Some(bound) => table.put(self, Some(bound?)).await,
-                None => table.add_item(self).await,
-            }
-        }
+        item: &T,
+        condition: impl IntoExpression,
+        values: impl Serialize,
+    ) -> Result<PutItemOutput> {
+        let condition = Bound::new(condition.into_expression()?, values)?;
+        self.put_bound(item, condition).await
     }
 
-    /// Sets the attributes of `updates` on this item (by its key); `None`s are skipped.
-    fn update_item(
-        &self,
-        updates: impl Serialize + Send,
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            let sk = self.sort_key();
-            table
-                .update_item(&self.partition_key(), sk.as_ref(), updates)
-                .await
-        }
+    /// [`Table::put_with_condition`] with a condition already bound to its values.
+    pub(crate) async fn put_bound(&self, item: &T, condition: Bound) -> Result<PutItemOutput> {
+        item::put(&self.target, item, Some(condition)).await
     }
 
-    /// [`DynamoTable::update_item`] if `condition` holds.
-    fn update_item_with_condition<C: IntoExpression + Send>(
-        &self,
-        updates: impl Serialize + Send,
-        condition: Option<C>,
-        values: Option<serde_json::Value>,
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        let condition = condition_bound(condition, values);
-        async move {
-            let table = table_of::<Self>().await;
-            let sk = self.sort_key();
-            let pk = self.partition_key();
-            match condition {
-                Some(bound) => {
-                    table
-                        .update_with_bound(&pk, sk.as_ref(), updates, bound?)
-                        .await
-                }
-                None => table.update_item(&pk, sk.as_ref(), updates).await,
-            }
-        }
+    /// Gets the item with this key, or `None` if there is none. The read is eventually
+    /// consistent, as DynamoDB's default.
+    pub async fn get(&self, key: impl IntoKey<T>) -> Result<Option<T>> {
+        self.get_with_capacity(key).await.map(|(item, _)| item)
     }
 
-    /// Removes these attributes from this item.
-    fn remove_attributes(
+    /// [`Table::get`], with the capacity the read consumed.
+    pub async fn get_with_capacity(&self, key: impl IntoKey<T>) -> Result<(Option<T>, Capacity)> {
+        let (pk, sk) = key.into_key();
+        item::get(&self.target, &pk, sk.as_ref()).await
+    }
+
+    /// Deletes the item with this key. Deleting a missing item is not an error.
+    pub async fn delete(&self, key: impl IntoKey<T>) -> Result<DeleteItemOutput> {
+        let (pk, sk) = key.into_key();
+        item::delete::<T>(&self.target, &pk, sk.as_ref(), None).await
+    }
+
+    /// Deletes the item with this key if `condition` holds. A failed condition is
+    /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed).
+    pub async fn delete_with_condition(
         &self,
+        key: impl IntoKey<T>,
+        condition: impl IntoExpression,
+        values: impl Serialize,
+    ) -> Result<DeleteItemOutput> {
+        let condition = Bound::new(condition.into_expression()?, values)?;
+        let (pk, sk) = key.into_key();
+        item::delete::<T>(&self.target, &pk, sk.as_ref(), Some(condition)).await
+    }
+
+    /// Sets the attributes of `patch` (a struct or `json!({...})` serialized by serde) on the
+    /// item with this key, leaving the others as they are. If no such item exists, DynamoDB
+    /// creates it.
+    ///
+    /// A `None` / `null` in the patch is skipped, not written as NULL (a NULL would knock the
+    /// item out of a sparse index); remove attributes with [`Table::remove_attributes`]. Key
+    /// attributes may appear only with the item's own key values.
+    pub async fn update(
+        &self,
+        key: impl IntoKey<T>,
+        patch: impl Serialize,
+    ) -> Result<UpdateItemOutput> {
+        let (pk, sk) = key.into_key();
+        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, None).await
+    }
+
+    /// [`Table::update`] if `condition` holds for the stored item.
+    pub async fn update_with_condition(
+        &self,
+        key: impl IntoKey<T>,
+        patch: impl Serialize,
+        condition: impl IntoExpression,
+        values: impl Serialize,
+    ) -> Result<UpdateItemOutput> {
+        let condition = Bound::new(condition.into_expression()?, values)?;
+        self.update_bound(key, patch, condition).await
+    }
+
+    /// [`Table::update_with_condition`] with a condition already bound to its values.
+    pub(crate) async fn update_bound(
+        &self,
+        key: impl IntoKey<T>,
+        patch: impl Serialize,
+        condition: Bound,
+    ) -> Result<UpdateItemOutput> {
+        let (pk, sk) = key.into_key();
+        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, Some(condition)).await
+    }
+
+    /// Removes these attributes from the item with this key.
+    pub async fn remove_attributes(
+        &self,
+        key: impl IntoKey<T>,
         attributes: &[&str],
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            let sk = self.sort_key();
-            table
-                .remove_attributes(&self.partition_key(), sk.as_ref(), attributes)
-                .await
-        }
+    ) -> Result<UpdateItemOutput> {
+        let (pk, sk) = key.into_key();
+        update::remove_attributes::<T>(&self.target, &pk, sk.as_ref(), attributes).await
     }
 
-    /// Adds each amount to its attribute atomically; missing attributes start from 0.
-    fn increment_multiple(
-        pk: &Self::PK,
-        sk: Option<&Self::SK>,
-        fields: &[(&str, i64)],
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            table.increment_multiple(pk, sk, fields).await
-        }
+    /// Adds each amount to its numeric attribute, atomically, in one request. An attribute that
+    /// does not exist yet starts from 0 (and an item that does not exist is created).
+    ///
+    /// Not idempotent: if the request times out it may or may not have been applied.
+    pub async fn increment(
+        &self,
+        key: impl IntoKey<T>,
+        amounts: &[(&str, i64)],
+    ) -> Result<UpdateItemOutput> {
+        let (pk, sk) = key.into_key();
+        update::increment::<T>(&self.target, &pk, sk.as_ref(), amounts).await
     }
 
-    /// One page of the partition `pk`, ascending, from `cursor`.
-    fn query_items(
-        pk: &Self::PK,
-        sort: Option<SortKey<Self::SK>>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            shape(table.query(pk), sort, limit, cursor, true)
-                .page()
-                .await
-        }
+    /// A query on the partition `pk` of the table.
+    pub fn query(&self, pk: &T::PK) -> Query<T, T::SK> {
+        Query::new(self.target.clone(), None, KeyNames::of::<T>(), pk)
     }
 
-    /// One page of the partition `pk`, descending (newest first for time-ordered sort keys).
-    fn reverse_query_items(
-        pk: &Self::PK,
-        sort: Option<SortKey<Self::SK>>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            shape(table.query(pk), sort, limit, cursor, false)
-                .page()
-                .await
-        }
+    /// A scan of the whole table.
+    pub fn scan(&self) -> Scan<T> {
+        Scan::new(self.target.clone(), None, KeyNames::of::<T>())
     }
 
-    /// The first item of the partition `pk`.
-    fn query_item(pk: &Self::PK) -> impl Future<Output = Result<Option<Self>>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            table.query(pk).first().await
-        }
+    /// A handle on one of the table's indexes.
+    pub fn index<I: DynamoIndex<Table = T>>(&self) -> IndexTable<I> {
+        self.index_named(Cow::Borrowed(I::NAME))
     }
 
-    /// One page of the partition `pk`, filtered. A page may be empty and still have a cursor.
-    fn query_items_with_filter(
-        pk: &Self::PK,
-        sort: Option<SortKey<Self::SK>>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-        filter: impl IntoExpression + Send,
-        values: impl Serialize + Send,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        let filter = bind(filter, values);
-        async move {
-            let table = table_of::<Self>().await;
-            shape(table.query(pk), sort, limit, cursor, true)
-                .bound_filter(filter)
-                .page()
-                .await
-        }
+    /// A handle on an index under a name known only at run time (`GSITable`'s).
+    pub(crate) fn index_named<I: DynamoIndex<Table = T>>(
+        &self,
+        name: Cow<'static, str>,
+    ) -> IndexTable<I> {
+        IndexTable::new(self.target.clone(), name)
     }
 
-    /// One page of the items whose sort key starts with `prefix`.
-    fn query_begins_with(
-        pk: &Self::PK,
-        prefix: &str,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-        ascending: bool,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        let sort = SortKey::BeginsWith(prefix.to_owned());
-        async move {
-            let table = table_of::<Self>().await;
-            shape(table.query(pk), Some(sort), limit, cursor, ascending)
-                .page()
-                .await
-        }
+    /// Reads the items with these keys, 100 keys per `BatchGetItem` call, retrying unprocessed
+    /// keys with backoff (see [`BatchWrite`](crate::batch::BatchWrite) for the retry and
+    /// concurrency rules).
+    ///
+    /// Repeated keys are read once. An invalid key (empty, or a sort key that does not fit the
+    /// table) fails the whole call before anything is sent; everything after that is reported
+    /// per key.
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String }
+    /// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+    /// let result = users.batch_get(vec![("u1".to_string(), None), ("u2".to_string(), None)]).await?;
+    /// assert_eq!(result.items.len() + result.not_found.len() + result.failed_keys.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub async fn batch_get<K: IntoKey<T>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<BatchGetResult<T>> {
+        batch::get::get_items(&self.target, keys).await
     }
 
-    /// One page of the items whose sort key is between `low` and `high` (both included).
-    fn query_between(
-        pk: &Self::PK,
-        low: impl Into<Self::SK>,
-        high: impl Into<Self::SK>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-        ascending: bool,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        let sort = SortKey::Between(low.into(), high.into());
-        async move {
-            let table = table_of::<Self>().await;
-            shape(table.query(pk), Some(sort), limit, cursor, ascending)
-                .page()
-                .await
-        }
+    /// Puts every item, 25 per `BatchWriteItem` call; see [`BatchWrite`](crate::batch::BatchWrite)
+    /// for de-duplication, concurrency and retries. Items that cannot be written (over 400 KB,
+    /// an empty key) are reported in `failed` while the rest are written.
+    pub async fn batch_put(&self, items: Vec<T>) -> Result<BatchWriteResult<T>> {
+        batch::write::put_items(&self.target, items).await
     }
 
-    /// How many items the partition `pk` holds, over all pages.
-    fn count_items(pk: &Self::PK) -> impl Future<Output = Result<usize>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            table.query(pk).count().await
-        }
+    /// Deletes the items with these keys, each reported with its outcome.
+    pub async fn batch_delete<K: IntoKey<T>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<BatchWriteResult<KeyOf<T>>> {
+        let keys: Vec<KeyOf<T>> = keys.into_iter().map(IntoKey::into_key).collect();
+        batch::write::delete_keys::<T>(&self.target, keys).await
     }
 
-    /// Every item of the partition `pk`, `page_size` per request, fetched as the stream is
-    /// polled: memory holds one page.
-    fn query_stream(
-        pk: &Self::PK,
-        sort: Option<SortKey<Self::SK>>,
-        page_size: Option<u16>,
-    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
-        let pk = pk.clone();
-        lazy_stream(move |table: crate::Table<Self>| {
-            shape(table.query(&pk), sort, page_size, None, true).stream()
-        })
+    /// Creates the table from `T`'s key schema and indexes (attribute types from the key types),
+    /// with on-demand billing, and waits until it is active.
+    ///
+    /// Fails with [`ErrorKind::TableInUse`](crate::error::ErrorKind::TableInUse) if it exists;
+    /// see [`Table::create_if_not_exists`].
+    pub async fn create(&self) -> Result<()> {
+        admin::create::<T>(&self.target).await
     }
 
-    /// [`DynamoTable::query_stream`], filtered.
-    fn query_stream_with_filter(
-        pk: &Self::PK,
-        sort: Option<SortKey<Self::SK>>,
-        page_size: Option<u16>,
-        filter: impl IntoExpression,
-        values: impl Serialize,
-    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
-        let pk = pk.clone();
-        let filter = bind(filter, values);
-        lazy_stream(move |table: crate::Table<Self>| {
-            shape(table.query(&pk), sort, page_size, None, true)
-                .bound_filter(filter)
-                .stream()
-        })
+    /// Creates the table unless a table of that name exists; returns `true` if it created it.
+    /// Either way the table is active when this returns `Ok`.
+    pub async fn create_if_not_exists(&self) -> Result<bool> {
+        admin::create_if_not_exists::<T>(&self.target).await
     }
 
-    /// One page of a scan of the table.
-    fn scan_items(
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        async move {
-            let table = table_of::<Self>().await;
-            shape_scan(table.scan(), limit, cursor).page().await
-        }
+    /// Deletes the table and everything in it.
+    pub async fn delete_table(&self) -> Result<()> {
+        admin::delete_table(&self.target).await
     }
 
-    /// One page of a filtered scan.
-    fn scan_items_with_filter(
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-        filter: impl IntoExpression + Send,
-        values: impl Serialize + Send,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        let filter = bind(filter, values);
-        async move {
-            let table = table_of::<Self>().await;
-            shape_scan(table.scan(), limit, cursor)
-                .bound_filter(filter)
-                .page()
-                .await
-        }
+    /// `item` as a DynamoDB item map, for requests this crate does not wrap. Its key attributes
+    /// are checked: present, non-empty and of the table's key types.
+    ///
+    /// ```
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Debug, PartialEq, Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String, age: u32 }
+    /// # async fn run() {
+    /// # let client = dynamo_table::DynamoClient::new(&dynamo_table::config::auto_config().await);
+    /// let users = client.table::<User>();
+    /// let map = users.encode(&User { user_id: "u1".into(), age: 7 }).unwrap();
+    /// assert_eq!(users.decode(map).unwrap(), User { user_id: "u1".into(), age: 7 });
+    /// # }
+    /// ```
+    pub fn encode(&self, item: &T) -> Result<HashMap<String, AttributeValue>> {
+        codec::item::encode(&self.target.name, item)
     }
 
-    /// Every item of the table, a page at a time.
-    fn scan_stream(page_size: Option<u16>) -> impl Stream<Item = Result<Self>> + Send + 'static {
-        lazy_stream(move |table: crate::Table<Self>| {
-            shape_scan(table.scan(), page_size, None).stream()
-        })
-    }
-
-    /// [`DynamoTable::scan_stream`], filtered.
-    fn scan_stream_with_filter(
-        page_size: Option<u16>,
-        filter: impl IntoExpression,
-        values: impl Serialize,
-    ) -> impl Stream<Item = Result<Self>> + Send + 'static {
-        let filter = bind(filter, values);
-        lazy_stream(move |table: crate::Table<Self>| {
-            shape_scan(table.scan(), page_size, None)
-                .bound_filter(filter)
-                .stream()
-        })
+    /// A DynamoDB item map as a `T`; an error names the attribute that did not fit.
+    pub fn decode(&self, item: HashMap<String, AttributeValue>) -> Result<T> {
+        codec::item::decode(&self.target.name, item)
     }
 }
 
-/// Puts `puts` and deletes `deletes` of `T`'s table in one batch, on `T`'s client; see
-/// [`Table::batch_write`](crate::Table::batch_write). For writes across several tables, use [`DynamoClient::batch_write`].
-pub async fn batch_write<T: DynamoTable>(
-    puts: Vec<T>,
-    deletes: Vec<T>,
-) -> Result<BatchWriteResult<T>> {
-    table_of::<T>().await.batch_write(puts, deletes).await
+impl<T> Clone for Table<T> {
+    fn clone(&self) -> Self {
+        Table {
+            target: self.target.clone(),
+            _items: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Table<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Table")
+            .field("name", &self.target.name)
+            .field("endpoint", &self.target.conn.endpoint)
+            .finish()
+    }
 }

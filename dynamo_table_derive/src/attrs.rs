@@ -15,7 +15,7 @@ pub(crate) struct ContainerAttrs {
     pub attrs: Vec<syn::Attribute>,
     /// `table = "orders"`.
     pub table: Option<SpannedValue<String>>,
-    /// `page_size = 50`: the seed's `DEFAULT_PAGE_SIZE`.
+    /// `page_size = 50`: the table's `DEFAULT_PAGE_SIZE`.
     pub page_size: Option<syn::LitInt>,
     /// `crate = "path::to::dynamo_table"`, for crates that re-export dynamo_table.
     #[darling(rename = "crate")]
@@ -24,7 +24,7 @@ pub(crate) struct ContainerAttrs {
     pub batch_retries: Option<SpannedValue<RetryAttrs>>,
 }
 
-/// The seed's `BATCH_RETRIES_CONFIG`, as attribute arguments.
+/// The table's `BATCH_RETRIES_CONFIG`, as attribute arguments.
 #[derive(Debug, Clone, FromMeta)]
 pub(crate) struct RetryAttrs {
     pub max_retries: Option<u32>,
@@ -60,4 +60,29 @@ pub(crate) struct IndexAttrs {
     pub name: SpannedValue<String>,
     pub pk: Flag,
     pub sk: Flag,
+}
+
+/// The path of the runtime crate: `#[dynamo(crate = "...")]` if the struct says so, else
+/// `::dynamo_table`. Read leniently, so that even a declaration with errors gets stubs that
+/// name the right crate.
+pub(crate) fn crate_path(attrs: &[syn::Attribute]) -> syn::Path {
+    let mut path = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("dynamo")) {
+        // Other keys, and malformed attributes, are the full parse's to report.
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                let value = meta.value()?;
+                path = Some(match value.parse::<syn::LitStr>() {
+                    Ok(lit) => lit.parse::<syn::Path>()?,
+                    Err(_) => value.parse::<syn::Path>()?,
+                });
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let _ = meta.input.parse::<proc_macro2::Group>();
+            }
+            Ok(())
+        });
+    }
+    path.unwrap_or_else(|| syn::parse_quote!(::dynamo_table))
 }

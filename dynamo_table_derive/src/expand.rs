@@ -4,16 +4,23 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use crate::attrs::crate_path;
 use crate::key_types::is_string;
 use crate::model::{IndexKind, IndexModel, KeyField, TableModel};
+use crate::validate::table_model;
 
-/// The whole derive: the impl, or the errors plus a stub impl that keeps follow-on errors away.
-pub(crate) fn derive(input: &syn::DeriveInput) -> TokenStream {
-    match TableModel::from_input(input) {
+/// `#[derive(DynamoTable)]` on `proc_macro2` tokens (callable from tests): the impl, or the
+/// errors plus a stub impl that keeps follow-on errors away.
+pub(crate) fn derive_dynamo_table(input: TokenStream) -> TokenStream {
+    let input: syn::DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    match table_model(&input) {
         Ok(model) => table(&model),
         Err(errors) => {
             let errors = errors.write_errors();
-            let stub = fallback_impl(input);
+            let stub = fallback_impl(&input);
             quote! { #errors #stub }
         }
     }
@@ -36,13 +43,13 @@ fn pascal(name: &str) -> String {
 fn key_type(krate: &syn::Path, field: &KeyField) -> TokenStream {
     let ty = &field.ty;
     // Spanned on the field's type, so "cannot be a DynamoDB key" points at the field.
-    quote_spanned!(ty.span()=> <#ty as #krate::KeyValue>::KEY_TYPE)
+    quote_spanned!(ty.span()=> <#ty as #krate::__private::KeyValue>::KEY_TYPE)
 }
 
 fn key_attribute(krate: &syn::Path, field: &KeyField) -> TokenStream {
     let name = &field.attribute;
     let key_type = key_type(krate, field);
-    quote!(#krate::KeyAttribute { name: #name, key_type: #key_type })
+    quote!(#krate::__private::KeyAttribute { name: #name, key_type: #key_type })
 }
 
 fn table(model: &TableModel) -> TokenStream {
@@ -78,7 +85,7 @@ fn table(model: &TableModel) -> TokenStream {
             )
         }
         None => (
-            quote!(type SK = #krate::NoSortKey;),
+            quote!(type SK = #krate::__private::NoSortKey;),
             quote!(#private::Option::None),
             quote!(),
             quote!(),
@@ -93,7 +100,7 @@ fn table(model: &TableModel) -> TokenStream {
     let retries = model.batch_retries.as_ref().map(|r| {
         let (max, initial, cap) = (r.max_retries, r.initial_delay_ms, r.max_delay_ms);
         quote! {
-            const BATCH_RETRIES_CONFIG: #krate::RetryConfig = #krate::RetryConfig {
+            const BATCH_RETRIES_CONFIG: #krate::__private::RetryConfig = #krate::__private::RetryConfig {
                 max_retries: #max,
                 initial_delay: #private::Duration::from_millis(#initial),
                 max_delay: #private::Duration::from_millis(#cap),
@@ -103,8 +110,8 @@ fn table(model: &TableModel) -> TokenStream {
     let index_schemas = model.indexes.iter().map(|index| {
         let name = &index.name;
         let kind = match index.kind {
-            IndexKind::Global => quote!(#krate::IndexKind::Global),
-            IndexKind::Local => quote!(#krate::IndexKind::Local),
+            IndexKind::Global => quote!(#krate::__private::IndexKind::Global),
+            IndexKind::Local => quote!(#krate::__private::IndexKind::Local),
         };
         let pk = key_attribute(krate, &index.pk);
         let sk = match &index.sk {
@@ -114,13 +121,13 @@ fn table(model: &TableModel) -> TokenStream {
             }
             None => quote!(#private::Option::None),
         };
-        quote!(#krate::IndexSchema { name: #name, kind: #kind, partition_key: #pk, sort_key: #sk })
+        quote!(#krate::__private::IndexSchema { name: #name, kind: #kind, partition_key: #pk, sort_key: #sk })
     });
 
     let key_doc = format!("The primary key of a `{ident}` item (table `{table}`).");
     let key_fn_doc = format!("This item's primary key as a [`{key_ident}`].");
     let indexes = model.indexes.iter().map(|index| index_items(model, index));
-    let gsi_table = seed_gsi_table(model);
+    let gsi_table = gsi_table(model);
 
     quote! {
         #[doc = #key_doc]
@@ -135,13 +142,13 @@ fn table(model: &TableModel) -> TokenStream {
 
         const _: () = {
             #[automatically_derived]
-            impl #krate::DynamoTable for #ident {
+            impl #krate::__private::DynamoTable for #ident {
                 #pk_assoc
                 #sk_assoc
                 const TABLE: &'static ::core::primitive::str = #table;
                 const PARTITION_KEY: &'static ::core::primitive::str = #pk_attribute;
                 const SORT_KEY: #private::Option<&'static ::core::primitive::str> = #sk_const;
-                const INDEXES: &'static [#krate::IndexSchema] = &[#(#index_schemas),*];
+                const INDEXES: &'static [#krate::__private::IndexSchema] = &[#(#index_schemas),*];
                 #page_size
                 #retries
 
@@ -164,17 +171,17 @@ fn table(model: &TableModel) -> TokenStream {
             }
 
             #[automatically_derived]
-            impl #krate::IntoKey<#ident> for #key_ident {
-                fn into_key(self) -> #krate::KeyOf<#ident> {
+            impl #krate::__private::IntoKey<#ident> for #key_ident {
+                fn into_key(self) -> #krate::__private::KeyOf<#ident> {
                     let key = self;
                     (key.#pk_ident, #sk_from_key)
                 }
             }
 
             #[automatically_derived]
-            impl #krate::IntoKey<#ident> for &#key_ident {
-                fn into_key(self) -> #krate::KeyOf<#ident> {
-                    #krate::IntoKey::<#ident>::into_key(#private::Clone::clone(self))
+            impl #krate::__private::IntoKey<#ident> for &#key_ident {
+                fn into_key(self) -> #krate::__private::KeyOf<#ident> {
+                    #krate::__private::IntoKey::<#ident>::into_key(#private::Clone::clone(self))
                 }
             }
 
@@ -193,8 +200,8 @@ fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
     let key_ident = format_ident!("{}Key", marker);
     let name = &index.name;
     let kind = match index.kind {
-        IndexKind::Global => quote!(#krate::IndexKind::Global),
-        IndexKind::Local => quote!(#krate::IndexKind::Local),
+        IndexKind::Global => quote!(#krate::__private::IndexKind::Global),
+        IndexKind::Local => quote!(#krate::__private::IndexKind::Local),
     };
     let pk_ty = &index.pk.ty;
     let pk_ident = &index.pk.ident;
@@ -222,7 +229,7 @@ fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
             )
         }
         None => (
-            quote!(type SK = #krate::NoSortKey;),
+            quote!(type SK = #krate::__private::NoSortKey;),
             quote!(#private::Option::None),
             quote!(),
             quote!(),
@@ -252,12 +259,12 @@ fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
 
         const _: () = {
             #[automatically_derived]
-            impl #krate::DynamoIndex for #marker {
+            impl #krate::__private::DynamoIndex for #marker {
                 type Table = #table_ident;
                 type PK = #pk_ty;
                 #sk_assoc
                 const NAME: &'static ::core::primitive::str = #name;
-                const KIND: #krate::IndexKind = #kind;
+                const KIND: #krate::__private::IndexKind = #kind;
                 const PARTITION_KEY: &'static ::core::primitive::str = #pk_attribute;
                 const SORT_KEY: #private::Option<&'static ::core::primitive::str> = #sk_const;
             }
@@ -277,8 +284,8 @@ fn index_items(model: &TableModel, index: &IndexModel) -> TokenStream {
     }
 }
 
-/// The seed's `GSITable`, for a struct with exactly one global index keyed by `String`s.
-fn seed_gsi_table(model: &TableModel) -> TokenStream {
+/// `GSITable` (the published 0.x single-index API), for a struct with exactly one global index keyed by `String`s.
+fn gsi_table(model: &TableModel) -> TokenStream {
     let mut globals = model.indexes.iter().filter(|i| i.kind == IndexKind::Global);
     let (Some(index), None) = (globals.next(), globals.next()) else {
         return quote!();
@@ -310,7 +317,7 @@ fn seed_gsi_table(model: &TableModel) -> TokenStream {
     };
     quote! {
         #[automatically_derived]
-        impl #krate::GSITable for #ident {
+        impl #krate::__private::GSITable for #ident {
             fn global_index_name() -> #private::String {
                 #private::ToOwned::to_owned(#name)
             }
@@ -334,12 +341,16 @@ fn fallback_impl(input: &syn::DeriveInput) -> TokenStream {
         return quote!();
     }
     let ident = &input.ident;
+    let private = {
+        let krate = crate_path(&input.attrs);
+        quote!(#krate::__private)
+    };
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl ::dynamo_table::DynamoTable for #ident {
-                type PK = ::dynamo_table::__private::String;
-                type SK = ::dynamo_table::NoSortKey;
+            impl #private::DynamoTable for #ident {
+                type PK = #private::String;
+                type SK = #private::NoSortKey;
                 const TABLE: &'static ::core::primitive::str = "";
                 const PARTITION_KEY: &'static ::core::primitive::str = "";
 
@@ -348,5 +359,49 @@ fn fallback_impl(input: &syn::DeriveInput) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_valid_declaration_expands_to_the_impls() {
+        let out = derive_dynamo_table(quote! {
+            #[dynamo(table = "orders")]
+            struct Order {
+                #[dynamo(pk)] user_id: String,
+                #[dynamo(gsi(name = "by_status", pk))] status: String,
+            }
+        })
+        .to_string();
+        assert!(
+            out.contains("impl :: dynamo_table :: __private :: DynamoTable for Order"),
+            "{out}"
+        );
+        assert!(out.contains("struct OrderByStatusIndex"), "{out}");
+        assert!(!out.contains("compile_error"), "{out}");
+    }
+
+    #[test]
+    fn errors_come_with_a_stub_that_honours_the_crate_path() {
+        let out = derive_dynamo_table(quote! {
+            #[dynamo(table = "x", crate = "my_app::db")]
+            struct Bad { id: String }
+        })
+        .to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(
+            out.contains("impl my_app :: db :: __private :: DynamoTable for Bad"),
+            "{out}"
+        );
+        assert!(!out.contains(":: dynamo_table ::"), "{out}");
+    }
+
+    #[test]
+    fn input_that_is_not_an_item_is_a_compile_error() {
+        let out = derive_dynamo_table(quote!(not an item)).to_string();
+        assert!(out.contains("compile_error"), "{out}");
     }
 }

@@ -1,12 +1,8 @@
 //! `expr!`: a condition or filter expression checked at compile time.
 
+use dynamo_table_rules::expression::check_condition;
 use proc_macro2::TokenStream;
 use quote::quote;
-
-#[path = "../../dynamo_table/src/expression/reserved.rs"]
-mod reserved;
-#[path = "../../dynamo_table/src/expression/syntax.rs"]
-mod syntax;
 
 /// `expr!("...")` -> `::dynamo_table::Expression`, or a compile error at the literal.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
@@ -21,12 +17,12 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         }
     };
     let text = literal.value();
-    match syntax::check_condition(&text) {
+    match check_condition(&text) {
         Ok(found) => {
             let names = &found.names;
             let values = &found.values;
             quote! {
-                ::dynamo_table::Expression::__checked(#literal, &[#(#names),*], &[#(#values),*])
+                ::dynamo_table::__private::Expression::__checked(#literal, &[#(#names),*], &[#(#values),*])
             }
         }
         Err(e) => syn::Error::new(

@@ -32,7 +32,7 @@ pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 /// Why `ty` cannot be a key, with the fix; `None` when it may be one.
 pub(crate) fn why_not_a_key(ty: &syn::Type) -> Option<String> {
     let advice = "DynamoDB keys are strings (S), numbers (N) or binary (B): use `String`, an \
-                  integer type, `dynamo_table::Binary`, or a newtype with `#[derive(KeyValue)]`";
+                  integer type, `dynamo_table::schema::Binary`, or a newtype with `#[derive(KeyValue)]`";
     match ty {
         syn::Type::Reference(_) => {
             return Some(format!("a reference cannot be a key; {advice}"));
@@ -56,7 +56,7 @@ pub(crate) fn why_not_a_key(ty: &syn::Type) -> Option<String> {
         {
             return Some(
                 "`Vec<u8>` cannot be a key: serde writes it as a list of numbers; use \
-                 `dynamo_table::Binary`, which is written as binary (B)"
+                 `dynamo_table::schema::Binary`, which is written as binary (B)"
                     .to_owned(),
             );
         }
@@ -68,7 +68,7 @@ pub(crate) fn why_not_a_key(ty: &syn::Type) -> Option<String> {
     Some(format!("{problem}; {advice}"))
 }
 
-/// True for a plain `String` (the seed's `GSITable` keys are strings).
+/// True for a plain `String` (`GSITable` keys are strings).
 pub(crate) fn is_string(ty: &syn::Type) -> bool {
     matches!(last_segment(ty), Some((name, args)) if name == "String" && args.is_empty())
 }

@@ -4,7 +4,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
 
-pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
+use crate::attrs::crate_path;
+
+/// `#[derive(KeyValue)]` on `proc_macro2` tokens: the impl, or an error at the offending token.
+pub(crate) fn derive_key_value(input: TokenStream) -> TokenStream {
+    match syn::parse2::<syn::DeriveInput>(input) {
+        Ok(input) => expand(&input),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+fn expand(input: &syn::DeriveInput) -> TokenStream {
     let ident = &input.ident;
     let inner = match &input.data {
         syn::Data::Struct(s) if s.fields.len() == 1 => s.fields.iter().next(),
@@ -26,6 +36,8 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
         .to_compile_error();
     }
     let ty = &field.ty;
+    let krate = crate_path(&input.attrs);
+    let private = quote!(#krate::__private);
     let access = match &field.ident {
         Some(name) => quote!(self.#name),
         None => quote!(self.0),
@@ -33,12 +45,12 @@ pub(crate) fn expand(input: &syn::DeriveInput) -> TokenStream {
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl ::dynamo_table::KeyValue for #ident {
-                const KEY_TYPE: ::dynamo_table::KeyType =
-                    <#ty as ::dynamo_table::KeyValue>::KEY_TYPE;
+            impl #private::KeyValue for #ident {
+                const KEY_TYPE: #private::KeyType =
+                    <#ty as #private::KeyValue>::KEY_TYPE;
 
-                fn to_attribute_value(&self) -> ::dynamo_table::aws_sdk_dynamodb::types::AttributeValue {
-                    ::dynamo_table::KeyValue::to_attribute_value(&#access)
+                fn to_attribute_value(&self) -> #private::AttributeValue {
+                    #private::KeyValue::to_attribute_value(&#access)
                 }
             }
         };

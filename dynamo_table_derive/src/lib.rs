@@ -2,8 +2,10 @@
 //! Use them through that crate, which documents them.
 //!
 //! `DynamoTable` runs in three stages, each in its own module: [`attrs`] parses the
-//! `#[dynamo(...)]` attributes (syntax only), [`model`] checks their meaning and builds a model
-//! that cannot be invalid, and [`expand`] turns the model into code without failing.
+//! `#[dynamo(...)]` attributes (syntax only), [`validate`] checks their meaning, one function per
+//! rule, and builds a [`model`] that cannot be invalid, and [`expand`] turns the model into code
+//! without failing. The macros below are shims over entry points on `proc_macro2` tokens, which
+//! the unit tests call directly.
 
 #![cfg_attr(
     not(test),
@@ -17,21 +19,20 @@ mod key_types;
 mod key_value;
 mod model;
 mod serde_names;
+mod validate;
 
 use proc_macro::TokenStream;
 
 /// See the `dynamo_table` crate.
 #[proc_macro_derive(DynamoTable, attributes(dynamo))]
 pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
-    let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::derive(&input).into()
+    expand::derive_dynamo_table(input.into()).into()
 }
 
 /// See the `dynamo_table` crate.
-#[proc_macro_derive(KeyValue)]
+#[proc_macro_derive(KeyValue, attributes(dynamo))]
 pub fn derive_key_value(input: TokenStream) -> TokenStream {
-    let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    key_value::expand(&input).into()
+    key_value::derive_key_value(input.into()).into()
 }
 
 /// See the `dynamo_table` crate.

@@ -1,4 +1,5 @@
-use dynamo_table::{Binary, DynamoIndex, DynamoTable, GSITable, KeyValue};
+use dynamo_table::schema::{Binary, DynamoIndex};
+use dynamo_table::{DynamoTable, GSITable, KeyValue};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, KeyValue)]

@@ -1,4 +1,5 @@
-use dynamo_table::{DynamoTable, NoSortKey};
+use dynamo_table::DynamoTable;
+use dynamo_table::schema::NoSortKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, DynamoTable)]

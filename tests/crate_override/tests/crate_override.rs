@@ -24,11 +24,8 @@ async fn the_derive_uses_the_given_path() {
         rev: 2,
         text: "hello".into(),
     };
-    notes.add_item(&note).await.unwrap();
-    assert_eq!(
-        notes.get_by_key(note.key()).await.unwrap(),
-        Some(note.clone())
-    );
+    notes.put(&note).await.unwrap();
+    assert_eq!(notes.get(note.key()).await.unwrap(), Some(note.clone()));
     let by_rev = notes
         .index::<NoteByRevIndex>()
         .query(&2)

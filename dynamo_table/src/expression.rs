@@ -1,0 +1,321 @@
+//! Expressions users write (conditions and filters), checked before anything is sent, and the
+//! binding of their placeholders.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use dynamo_table_rules::expression::{RESERVED_PLACEHOLDER_PREFIX, check_condition};
+use serde::Serialize;
+
+use crate::error::{Error, InvalidReason, Result};
+
+/// A condition or filter expression that passed the checks: valid syntax, no bare reserved
+/// word, placeholders listed.
+///
+/// Make one at compile time with [`expr!`](crate::expr), which turns mistakes into compile
+/// errors, or at run time with [`Expression::parse`], which returns them as
+/// [`Error::InvalidInput`]. Every function that takes an expression also takes a `&str` or
+/// `String` and checks it the same way.
+///
+/// A `#name` placeholder stands for the attribute of the same name (`#status` is `status`)
+/// unless [`Expression::name`] maps it to another.
+///
+/// ```
+/// use dynamo_table::expression::Expression;
+///
+/// let e = Expression::parse("#status = :s AND created_at > :t").unwrap();
+/// assert_eq!(e.value_placeholders(), [":s", ":t"]);
+///
+/// let err = Expression::parse("status = :s").unwrap_err();
+/// assert!(err.to_string().contains("write `#status`"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expression {
+    text: Cow<'static, str>,
+    names: Vec<String>,
+    values: Vec<String>,
+    renames: Vec<(String, String)>,
+}
+
+impl Expression {
+    /// Checks `text` and returns the expression, or an [`Error::InvalidInput`] that names the
+    /// problem and the fix.
+    pub fn parse(text: impl Into<Cow<'static, str>>) -> Result<Self> {
+        let text = text.into();
+        match check_condition(&text) {
+            Ok(found) => Ok(Expression {
+                text,
+                names: found.names,
+                values: found.values,
+                renames: Vec::new(),
+            }),
+            Err(e) => Err(Error::invalid(
+                InvalidReason::ExpressionSyntax,
+                format!(
+                    "invalid expression `{text}` at byte {}: {}",
+                    e.offset, e.message
+                ),
+            )),
+        }
+    }
+
+    /// Used by `expr!`, which has run the same checks at compile time.
+    #[doc(hidden)]
+    pub fn __checked(text: &'static str, names: &[&str], values: &[&str]) -> Self {
+        Expression {
+            text: Cow::Borrowed(text),
+            names: names.iter().map(|s| (*s).to_owned()).collect(),
+            values: values.iter().map(|s| (*s).to_owned()).collect(),
+            renames: Vec::new(),
+        }
+    }
+
+    /// Maps the `#placeholder` to `attribute` (by default `#x` means the attribute `x`).
+    ///
+    /// ```
+    /// let e = dynamo_table::expression::Expression::parse("#t > :v").unwrap().name("#t", "order-total");
+    /// # let _ = e;
+    /// ```
+    pub fn name(mut self, placeholder: &str, attribute: impl Into<String>) -> Self {
+        self.renames
+            .push((placeholder.to_owned(), attribute.into()));
+        self
+    }
+
+    /// The expression text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The `#name` placeholders it uses, `#` included.
+    pub fn name_placeholders(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The `:value` placeholders it uses, `:` included.
+    pub fn value_placeholders(&self) -> &[String] {
+        &self.values
+    }
+
+    /// The attribute each `#name` placeholder stands for.
+    pub(crate) fn attribute_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names.iter().map(|placeholder| {
+            let mapped = self
+                .renames
+                .iter()
+                .rev()
+                .find(|(p, _)| p == placeholder)
+                .map(|(_, a)| a.as_str());
+            (placeholder.as_str(), mapped.unwrap_or(&placeholder[1..]))
+        })
+    }
+}
+
+/// Anything a function accepts as an expression: an [`Expression`] (already checked), or a
+/// `&str` / `String`, checked on the spot.
+///
+/// ```
+/// use dynamo_table::expr;
+/// use dynamo_table::expression::{Expression, IntoExpression};
+/// assert!(expr!("#a = :a").into_expression().is_ok());
+/// assert!("#a = :a".into_expression().is_ok());
+/// assert!(String::from("size = :s").into_expression().is_err()); // `size` bare is reserved
+/// let e: Expression = Expression::parse("#a = :a").unwrap();
+/// assert!((&e).into_expression().is_ok());
+/// ```
+pub trait IntoExpression {
+    /// The checked expression.
+    fn into_expression(self) -> Result<Expression>;
+}
+
+impl IntoExpression for Expression {
+    fn into_expression(self) -> Result<Expression> {
+        Ok(self)
+    }
+}
+
+impl IntoExpression for &Expression {
+    fn into_expression(self) -> Result<Expression> {
+        Ok(self.clone())
+    }
+}
+
+impl IntoExpression for String {
+    fn into_expression(self) -> Result<Expression> {
+        Expression::parse(self)
+    }
+}
+
+impl IntoExpression for &str {
+    fn into_expression(self) -> Result<Expression> {
+        Expression::parse(self.to_owned())
+    }
+}
+
+/// An expression with its values, ready to go into a request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bound {
+    pub text: String,
+    pub names: HashMap<String, String>,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+impl Bound {
+    /// Checks that `values` (a map serialized by serde, e.g. `json!({":s": "x"})`, or `()` for
+    /// none) gives exactly the `:value` placeholders the expression uses.
+    pub(crate) fn new(expression: Expression, values: impl Serialize) -> Result<Self> {
+        let values = placeholder_values(values)?;
+        for used in &expression.values {
+            if !values.contains_key(used) {
+                return Err(Error::invalid(
+                    InvalidReason::ExpressionValueMissing,
+                    format!(
+                        "the expression `{}` uses `{used}` but no value was given for it: add \
+                         `\"{used}\": ...` to the values",
+                        expression.text
+                    ),
+                ));
+            }
+        }
+        for given in values.keys() {
+            if !expression.values.contains(given) {
+                return Err(Error::invalid(
+                    InvalidReason::ExpressionValueUnused,
+                    format!(
+                        "a value was given for `{given}`, which the expression `{}` does not \
+                         use: DynamoDB rejects unused values, so remove it or use it",
+                        expression.text
+                    ),
+                ));
+            }
+        }
+        let names = expression
+            .attribute_names()
+            .map(|(p, a)| (p.to_owned(), a.to_owned()))
+            .collect();
+        Ok(Bound {
+            text: expression.text.into_owned(),
+            names,
+            values,
+        })
+    }
+}
+
+/// The text, names and values of an optional expression, as the three optional fields of a
+/// request.
+pub(crate) type RequestParts = (
+    Option<String>,
+    Option<HashMap<String, String>>,
+    Option<HashMap<String, AttributeValue>>,
+);
+
+impl Bound {
+    /// An optional expression as the request fields it fills (empty maps left out).
+    pub(crate) fn request_parts(bound: Option<Bound>) -> RequestParts {
+        match bound {
+            Some(b) => (Some(b.text), non_empty(b.names), non_empty(b.values)),
+            None => (None, None, None),
+        }
+    }
+
+    /// True when the expression refers to `attribute`, bare or through a `#name`.
+    pub(crate) fn mentions(&self, attribute: &str) -> bool {
+        self.names.values().any(|a| a == attribute)
+            || self
+                .text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '#' || c == ':'))
+                .any(|word| word == attribute)
+    }
+}
+
+/// The names and values of an expression the library writes itself (key conditions, updates),
+/// under placeholders of its own prefix, which expressions users write cannot use.
+#[derive(Debug, Default)]
+pub(crate) struct LibraryPlaceholders {
+    pub names: HashMap<String, String>,
+    pub values: HashMap<String, AttributeValue>,
+}
+
+impl LibraryPlaceholders {
+    /// A `#` placeholder for `attribute`, reused if the attribute already has one.
+    pub(crate) fn name(&mut self, attribute: &str) -> String {
+        if let Some((placeholder, _)) = self.names.iter().find(|(_, a)| *a == attribute) {
+            return placeholder.clone();
+        }
+        let placeholder = format!("#{RESERVED_PLACEHOLDER_PREFIX}n{}", self.names.len());
+        self.names.insert(placeholder.clone(), attribute.to_owned());
+        placeholder
+    }
+
+    /// A fresh `:` placeholder for `value`.
+    pub(crate) fn value(&mut self, value: AttributeValue) -> String {
+        let placeholder = format!(":{RESERVED_PLACEHOLDER_PREFIX}v{}", self.values.len());
+        self.values.insert(placeholder.clone(), value);
+        placeholder
+    }
+
+    /// The expression `text` written with these placeholders, ready to send.
+    pub(crate) fn bind(self, text: String) -> Bound {
+        Bound {
+            text,
+            names: self.names,
+            values: self.values,
+        }
+    }
+}
+
+/// `None` for an empty map: DynamoDB rejects empty name and value maps.
+pub(crate) fn non_empty<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {
+    (!map.is_empty()).then_some(map)
+}
+
+/// Serializes user-given placeholder values into a map keyed by `:name`.
+fn placeholder_values(values: impl Serialize) -> Result<HashMap<String, AttributeValue>> {
+    let shape = |message: String| Error::invalid(InvalidReason::ExpressionValuesShape, message);
+    let value: AttributeValue = serde_dynamo::to_attribute_value(values).map_err(|e| {
+        shape(format!(
+            "expression values must be a map like `json!({{\":s\": \"x\"}})`: {e}"
+        ))
+    })?;
+    match value {
+        AttributeValue::M(map) => {
+            if let Some(bad) = map.keys().find(|k| !k.starts_with(':')) {
+                return Err(shape(format!(
+                    "expression value key `{bad}` must start with `:`, e.g. `:{bad}`"
+                )));
+            }
+            Ok(map)
+        }
+        AttributeValue::Null(_) => Ok(HashMap::new()),
+        other => Err(shape(format!(
+            "expression values must be a map like `json!({{\":s\": \"x\"}})`, not {other:?}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binding_checks_values_both_ways() {
+        let e = Expression::parse("#status = :s").unwrap();
+        let bound = Bound::new(e.clone(), serde_json::json!({":s": "on"})).unwrap();
+        assert_eq!(
+            bound.names.get("#status").map(String::as_str),
+            Some("status")
+        );
+        let err = Bound::new(e.clone(), serde_json::json!({})).unwrap_err();
+        assert!(err.to_string().contains("no value was given"));
+        let err = Bound::new(e.clone(), serde_json::json!({":s": 1, ":x": 2})).unwrap_err();
+        assert!(err.to_string().contains("does not use"));
+        let err = Bound::new(e, serde_json::json!({"s": 1})).unwrap_err();
+        assert!(err.to_string().contains("must start with `:`"));
+        let renamed = Expression::parse("#t = :v")
+            .unwrap()
+            .name("#t", "order-total");
+        let bound = Bound::new(renamed, serde_json::json!({":v": 1})).unwrap();
+        assert_eq!(bound.names["#t"], "order-total");
+    }
+}

@@ -1,0 +1,155 @@
+//! Running a batch: requests split into chunks of DynamoDB's size, a bounded number in flight,
+//! each chunk retried through the shared retry loop until every request in it is settled.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::StreamExt;
+
+use super::results::BatchStats;
+use crate::error::Error;
+use crate::request::capacity::Capacity;
+use crate::retry::{Attempt, GaveUp, with_backoff};
+use crate::schema::RetryConfig;
+
+/// Runs `indices` in chunks of at most `size`, `concurrency` chunks at a time, and fills in
+/// each index's outcome. An index left without one (which `retry_chunk` never does) gets
+/// `missing()`, so a bug would surface as a failure, never as a lost request.
+pub(crate) async fn run_chunks<O, F, Fut>(
+    outcomes: Vec<Option<O>>,
+    indices: Vec<usize>,
+    size: usize,
+    concurrency: usize,
+    run: F,
+    missing: impl Fn() -> O,
+) -> (Vec<O>, BatchStats)
+where
+    F: FnMut(Vec<usize>) -> Fut,
+    Fut: Future<Output = (Vec<(usize, O)>, BatchStats)>,
+{
+    let mut outcomes = outcomes;
+    let mut stats = BatchStats::default();
+    let mut results = futures::stream::iter(chunks(indices, size))
+        .map(run)
+        .buffer_unordered(concurrency.max(1));
+    while let Some((settled, chunk_stats)) = results.next().await {
+        stats.add(&chunk_stats);
+        for (index, outcome) in settled {
+            outcomes[index] = Some(outcome);
+        }
+    }
+    let outcomes = outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(&missing))
+        .collect();
+    (outcomes, stats)
+}
+
+/// Splits `indices` into runs of at most `size`.
+fn chunks(indices: Vec<usize>, size: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::with_capacity(indices.len().div_ceil(size.max(1)));
+    let mut current = Vec::with_capacity(size);
+    for i in indices {
+        current.push(i);
+        if current.len() == size {
+            out.push(std::mem::replace(&mut current, Vec::with_capacity(size)));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// What one call for a chunk achieved: the settled requests with their outcomes, the requests
+/// DynamoDB left unprocessed and the capacity consumed, or an error for the whole call.
+pub(crate) type ChunkAttempt<O> = Result<(Vec<(usize, O)>, Vec<usize>, Capacity), Error>;
+
+/// What one call settled, for the counters.
+struct Settled<O> {
+    results: Vec<(usize, O)>,
+    capacity: Capacity,
+    unprocessed: usize,
+    retried_error: bool,
+}
+
+/// Sends a chunk (request indices) until every request is settled, a call fails with an error
+/// that is not worth retrying, or `retry` runs out. Unprocessed requests and retryable errors
+/// are retried by the shared retry loop. Every index of `chunk` comes back exactly once, with
+/// its outcome.
+pub(crate) async fn retry_chunk<O, F, Fut>(
+    chunk: Vec<usize>,
+    retry: RetryConfig,
+    tables: impl Fn(&[usize]) -> String,
+    failed: impl Fn(&Arc<Error>) -> O,
+    mut attempt: F,
+) -> (Vec<(usize, O)>, BatchStats)
+where
+    F: FnMut(Vec<usize>) -> Fut,
+    Fut: Future<Output = ChunkAttempt<O>>,
+{
+    let mut results = Vec::with_capacity(chunk.len());
+    let mut stats = BatchStats::default();
+    let failed = &failed;
+    let (attempts, outcome) = with_backoff(
+        retry,
+        chunk,
+        |pending: Vec<usize>| {
+            let sent = attempt(pending.clone());
+            async move {
+                let mut settled = Settled {
+                    results: Vec::new(),
+                    capacity: Capacity::default(),
+                    unprocessed: 0,
+                    retried_error: false,
+                };
+                let next = match sent.await {
+                    Ok((done, unprocessed, capacity)) => {
+                        settled.results = done;
+                        settled.capacity = capacity;
+                        settled.unprocessed = unprocessed.len();
+                        if unprocessed.is_empty() {
+                            Attempt::Done
+                        } else {
+                            Attempt::Again {
+                                pending: unprocessed,
+                                error: None,
+                            }
+                        }
+                    }
+                    Err(error) if error.is_retryable() => {
+                        settled.retried_error = true;
+                        Attempt::Again {
+                            pending,
+                            error: Some(error),
+                        }
+                    }
+                    Err(error) => {
+                        let error = Arc::new(error);
+                        settled.results =
+                            pending.into_iter().map(|i| (i, failed(&error))).collect();
+                        Attempt::Done
+                    }
+                };
+                (settled, next)
+            }
+        },
+        |settled: Settled<O>| {
+            results.extend(settled.results);
+            stats.capacity.add(settled.capacity);
+            stats.unprocessed += settled.unprocessed as u64;
+            stats.retried_errors += u32::from(settled.retried_error);
+        },
+    )
+    .await;
+    stats.requests = attempts;
+    stats.retries = attempts.saturating_sub(1);
+    if let Err(GaveUp::Exhausted { pending, error }) = outcome {
+        let error = Arc::new(error.unwrap_or_else(|| Error::Unprocessed {
+            table: tables(&pending),
+            attempts,
+        }));
+        results.extend(pending.into_iter().map(|i| (i, failed(&error))));
+    }
+    (results, stats)
+}

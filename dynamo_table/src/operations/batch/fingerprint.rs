@@ -1,0 +1,176 @@
+//! Key fingerprints: a canonical string per key, to match DynamoDB's answers (unprocessed
+//! requests, returned items) back to the inputs, and a fast hasher for maps keyed by them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::codec::key::Item;
+use crate::schema::KeyNames;
+
+/// A map keyed by key fingerprints, with a fast non-cryptographic hash: the keys are the
+/// caller's own, per batch call, so there is nothing to defend against.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A set of key fingerprints, with the same hasher.
+pub(crate) type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
+
+/// The FxHash mixing step (as in rustc), over 8-byte words.
+#[derive(Default)]
+pub(crate) struct FastHasher {
+    hash: u64,
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A canonical string for a key, to match DynamoDB's answers (unprocessed requests, returned
+/// items) back to the inputs. `None` if a key attribute is missing.
+pub(crate) fn fingerprint(table: &str, names: KeyNames, attributes: &Item) -> Option<String> {
+    let pk = attributes.get(names.partition)?;
+    let sk = match names.sort {
+        Some(name) => Some(attributes.get(name)?),
+        None => None,
+    };
+    // Each part is length-prefixed, so no two different keys can give the same string.
+    let mut out = String::with_capacity(table.len() + 48);
+    push_part(&mut out, 'T', table.as_bytes());
+    push_value(&mut out, pk);
+    if let Some(sk) = sk {
+        push_value(&mut out, sk);
+    }
+    Some(out)
+}
+
+fn push_part(out: &mut String, tag: char, bytes: &[u8]) {
+    out.push(tag);
+    push_number(out, bytes.len());
+    out.push(':');
+    match std::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        Err(_) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            for b in bytes {
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+}
+
+/// Decimal digits of `n`, without the formatting machinery (this runs once per key).
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for d in &digits[at..] {
+        out.push(char::from(*d));
+    }
+}
+
+fn push_value(out: &mut String, value: &AttributeValue) {
+    match value {
+        AttributeValue::S(s) => push_part(out, 'S', s.as_bytes()),
+        AttributeValue::N(n) => push_part(out, 'N', n.as_bytes()),
+        AttributeValue::B(b) => push_part(out, 'B', b.as_ref()),
+        // Keys are S, N or B; anything else is still told apart, if slowly.
+        other => push_part(out, '?', format!("{other:?}").as_bytes()),
+    }
+}
+
+/// Names of the distinct tables among `tables`, for logs and error messages.
+pub(crate) fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for table in tables {
+        // A batch touches few tables: a linear check beats sorting a name per request.
+        if !names.contains(&table) {
+            names.push(table);
+        }
+    }
+    names.sort_unstable();
+    names.join("`, `")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_tell_keys_apart() {
+        let key = |pk: AttributeValue, sk: AttributeValue| {
+            HashMap::from([("p".to_owned(), pk), ("s".to_owned(), sk)])
+        };
+        let names = KeyNames {
+            partition: "p",
+            sort: Some("s"),
+        };
+        let a = fingerprint(
+            "t",
+            names,
+            &key(
+                AttributeValue::S("a:b".into()),
+                AttributeValue::S("c".into()),
+            ),
+        );
+        let b = fingerprint(
+            "t",
+            names,
+            &key(
+                AttributeValue::S("a".into()),
+                AttributeValue::S("b:c".into()),
+            ),
+        );
+        let c = fingerprint(
+            "t",
+            names,
+            &key(AttributeValue::N("1".into()), AttributeValue::S("c".into())),
+        );
+        let d = fingerprint(
+            "t",
+            names,
+            &key(AttributeValue::S("1".into()), AttributeValue::S("c".into())),
+        );
+        assert!(a.is_some() && a != b && c != d);
+        assert_eq!(fingerprint("t", names, &HashMap::new()), None);
+    }
+}

@@ -1,0 +1,13 @@
+//! Batch gets and writes that account for every item: chunked by DynamoDB's limits, a bounded
+//! number of requests in flight, unprocessed items and retryable failures retried with backoff,
+//! and one outcome per input.
+
+mod chunks;
+mod fingerprint;
+pub(crate) mod get;
+mod results;
+pub(crate) mod write;
+
+pub use results::{BatchGetResult, BatchStats, Failed};
+pub(crate) use write::split;
+pub use write::{BatchWrite, BatchWriteReport, BatchWriteResult, WriteOutcome};

@@ -1,0 +1,87 @@
+//! Single-item operations: put, get, delete, each with an optional condition.
+
+use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
+
+use super::TableRef;
+use crate::codec::item::{decode, encode};
+use crate::codec::key::key_map;
+use crate::codec::size::check_item_size;
+use crate::error::Result;
+use crate::expression::Bound;
+use crate::request::capacity::{self, Capacity, Side};
+use crate::request::send::ObserveExt;
+use crate::schema::{DynamoTable, KeyNames};
+
+/// Puts `item`, under `condition` if there is one.
+pub(crate) async fn put<T: DynamoTable>(
+    table: &TableRef,
+    item: &T,
+    condition: Option<Bound>,
+) -> Result<PutItemOutput> {
+    let attributes = encode(&table.name, item)?;
+    check_item_size(&table.name, KeyNames::of::<T>(), &attributes)?;
+    let (text, names, values) = Bound::request_parts(condition);
+    table
+        .conn
+        .sdk
+        .put_item()
+        .table_name(&table.name)
+        .set_item(Some(attributes))
+        .set_condition_expression(text)
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .set_return_consumed_capacity(capacity::wanted())
+        .send()
+        .observed_by(&table.conn, "PutItem", &table.name, Side::Write)
+        .await
+        .map(|(output, _)| output)
+}
+
+/// Gets the item with this key (eventually consistent), with the capacity the read consumed.
+pub(crate) async fn get<T: DynamoTable>(
+    table: &TableRef,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+) -> Result<(Option<T>, Capacity)> {
+    let key = key_map::<T>(&table.name, pk, sk)?;
+    let (output, capacity) = table
+        .conn
+        .sdk
+        .get_item()
+        .table_name(&table.name)
+        .set_key(Some(key))
+        .set_return_consumed_capacity(capacity::wanted())
+        .send()
+        .observed_by(&table.conn, "GetItem", &table.name, Side::Read)
+        .await?;
+    let item = output
+        .item
+        .map(|item| decode(&table.name, item))
+        .transpose()?;
+    Ok((item, capacity))
+}
+
+/// Deletes the item with this key, under `condition` if there is one.
+pub(crate) async fn delete<T: DynamoTable>(
+    table: &TableRef,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+    condition: Option<Bound>,
+) -> Result<DeleteItemOutput> {
+    let key = key_map::<T>(&table.name, pk, sk)?;
+    let (text, names, values) = Bound::request_parts(condition);
+    table
+        .conn
+        .sdk
+        .delete_item()
+        .table_name(&table.name)
+        .set_key(Some(key))
+        .set_condition_expression(text)
+        .set_expression_attribute_names(names)
+        .set_expression_attribute_values(values)
+        .set_return_consumed_capacity(capacity::wanted())
+        .send()
+        .observed_by(&table.conn, "DeleteItem", &table.name, Side::Write)
+        .await
+        .map(|(output, _)| output)
+}

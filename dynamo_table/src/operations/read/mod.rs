@@ -1,0 +1,11 @@
+//! Queries and scans of a table or index: one read plan, fetched as a page, counted over all
+//! pages, or streamed, with cursors that resume exactly where a page stopped.
+
+mod page;
+mod plan;
+mod query;
+mod scan;
+
+pub use page::{Cursor, QueryResult};
+pub use query::{Query, SortCondition};
+pub use scan::Scan;

@@ -1,0 +1,401 @@
+//! What queries and scans share: one read plan, fetched page by page, counted, or streamed.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use futures::{Stream, StreamExt, TryStreamExt, stream};
+
+use super::page::{Cursor, QueryResult, RawPage};
+use crate::codec::item::decode;
+use crate::error::{Error, InvalidReason, Result};
+use crate::expression::{Bound, IntoExpression, non_empty};
+use crate::operations::TableRef;
+use crate::request::capacity::{self, Capacity, Side};
+use crate::request::send::ObserveExt;
+use crate::schema::{DynamoTable, KeyNames};
+
+/// The builder methods and reads that [`Query`](super::Query) and [`Scan`](super::Scan) share.
+/// Each type has a `read: Read<T>` field and a `fn into_read(self) -> Read<T>`.
+macro_rules! shared_read_methods {
+    () => {
+        pub(crate) fn read_mut(&mut self) -> &mut Read<T> {
+            &mut self.read
+        }
+
+        /// A filter already checked and bound (or the error that check gave).
+        pub(crate) fn bound_filter(mut self, filter: Result<Bound>) -> Self {
+            self.read.set_bound_filter(filter);
+            self
+        }
+
+        /// Only items matching `expression` (applied after the read: it does not reduce the
+        /// capacity used). `values` maps the expression's `:placeholders`, e.g.
+        /// `json!({":s": "shipped"})`, or `()` when it has none.
+        pub fn filter(mut self, expression: impl IntoExpression, values: impl Serialize) -> Self {
+            self.read.set_filter(expression, values);
+            self
+        }
+
+        /// Items read per page (before the filter); default `T::DEFAULT_PAGE_SIZE`.
+        pub fn limit(mut self, limit: u32) -> Self {
+            self.read.set_limit(limit);
+            self
+        }
+
+        /// Strongly consistent reads (tables and local indexes only; DynamoDB refuses them on a
+        /// global index).
+        pub fn consistent_read(mut self) -> Self {
+            self.read.consistent = true;
+            self
+        }
+
+        /// Starts after `cursor` (a page's [`start_cursor`](QueryResult::start_cursor)); `None`
+        /// starts at the beginning.
+        pub fn after(mut self, cursor: Option<Cursor<T>>) -> Self {
+            self.read.set_cursor(cursor);
+            self
+        }
+
+        /// Reads one page.
+        pub async fn page(self) -> Result<QueryResult<T>> {
+            self.into_read().page().await
+        }
+
+        /// Counts every matching item, over all pages (`Select=COUNT`).
+        pub async fn count(self) -> Result<usize> {
+            self.into_read().count().await.map(|(n, _)| n)
+        }
+
+        /// [`count`](Self::count), with the capacity all its pages consumed.
+        pub async fn count_with_capacity(self) -> Result<(usize, Capacity)> {
+            self.into_read().count().await
+        }
+
+        /// The first matching item, if any.
+        pub async fn first(self) -> Result<Option<T>> {
+            self.into_read().first().await
+        }
+
+        /// Every matching item, fetched a page at a time as the stream is polled.
+        pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+            self.into_read().items()
+        }
+
+        /// Every page, fetched as the stream is polled.
+        pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
+            self.into_read().pages()
+        }
+    };
+}
+pub(crate) use shared_read_methods;
+
+/// A query or scan, fully described: everything but the page to start from.
+pub(crate) struct Read<T> {
+    pub table: TableRef,
+    pub index: Option<Cow<'static, str>>,
+    /// Key attributes of what is read (table or index); filters may not name them in a query.
+    pub key_names: KeyNames,
+    /// `Some` for a query: the key condition and its placeholders.
+    pub key_condition: Option<Bound>,
+    pub filter: Option<Bound>,
+    pub limit: Option<u32>,
+    pub cursor: Option<Cursor<T>>,
+    pub consistent: bool,
+    pub forward: bool,
+    pub segment: Option<(i32, i32)>,
+    /// True when reading a global secondary index (no consistent reads there).
+    pub global_index: bool,
+    /// The first mistake found while building; reported before any request.
+    pub problem: Option<Error>,
+    _items: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Read<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Read")
+            .field("table", &self.table.name)
+            .field("index", &self.index)
+            .field(
+                "key_condition",
+                &self.key_condition.as_ref().map(|b| &b.text),
+            )
+            .field("filter", &self.filter.as_ref().map(|b| &b.text))
+            .field("limit", &self.limit)
+            .field("forward", &self.forward)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: DynamoTable> Read<T> {
+    pub(crate) fn new(
+        table: TableRef,
+        index: Option<Cow<'static, str>>,
+        key_names: KeyNames,
+    ) -> Self {
+        Read {
+            table,
+            index,
+            key_names,
+            key_condition: None,
+            filter: None,
+            limit: None,
+            cursor: None,
+            consistent: false,
+            forward: true,
+            segment: None,
+            global_index: false,
+            problem: None,
+            _items: PhantomData,
+        }
+    }
+
+    pub(crate) fn fail(&mut self, error: Error) {
+        if self.problem.is_none() {
+            self.problem = Some(error);
+        }
+    }
+
+    pub(crate) fn set_filter(
+        &mut self,
+        expression: impl IntoExpression,
+        values: impl serde::Serialize,
+    ) {
+        self.set_bound_filter(
+            expression
+                .into_expression()
+                .and_then(|e| Bound::new(e, values)),
+        );
+    }
+
+    pub(crate) fn set_bound_filter(&mut self, filter: Result<Bound>) {
+        match filter {
+            Ok(bound) => self.filter = Some(bound),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    pub(crate) fn set_limit(&mut self, limit: u32) {
+        if limit == 0 {
+            self.fail(Error::invalid(
+                InvalidReason::Limit,
+                "a limit of 0 reads nothing: DynamoDB needs at least 1 (or no limit)",
+            ));
+        }
+        self.limit = Some(limit);
+    }
+
+    pub(crate) fn set_cursor(&mut self, cursor: Option<Cursor<T>>) {
+        if let Some(cursor) = &cursor
+            && let Err(e) = cursor.check(&self.table.name, self.index.as_deref())
+        {
+            self.fail(e);
+        }
+        self.cursor = cursor;
+    }
+
+    fn check(&mut self) -> Result<()> {
+        if let Some(problem) = self.problem.take() {
+            return Err(problem);
+        }
+        if self.consistent && self.global_index {
+            return Err(Error::invalid(
+                InvalidReason::ConsistentReadOnGlobalIndex,
+                "a global secondary index only serves eventually consistent reads: drop \
+                 `consistent_read()`",
+            ));
+        }
+        if self.key_condition.is_some()
+            && let Some(filter) = &self.filter
+        {
+            for key in self.key_names.iter() {
+                if filter.mentions(key) {
+                    return Err(Error::invalid(
+                        InvalidReason::KeyInFilter,
+                        format!(
+                            "the filter `{}` names the key attribute `{key}`: DynamoDB does not \
+                             allow key attributes in a query's filter; put the condition in the \
+                             partition key or the sort-key condition instead",
+                            filter.text
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn page_limit(&self) -> i32 {
+        let limit = self.limit.unwrap_or(u32::from(T::DEFAULT_PAGE_SIZE)).max(1);
+        i32::try_from(limit).unwrap_or(i32::MAX)
+    }
+
+    /// One request, from `start`.
+    async fn fetch(
+        &self,
+        start: Option<HashMap<String, AttributeValue>>,
+        limit: Option<i32>,
+        count_only: bool,
+    ) -> Result<RawPage> {
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut values: HashMap<String, AttributeValue> = HashMap::new();
+        for bound in self.key_condition.iter().chain(&self.filter) {
+            names.extend(bound.names.iter().map(|(k, v)| (k.clone(), v.clone())));
+            values.extend(bound.values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let names = non_empty(names);
+        let values = non_empty(values);
+        let filter = self.filter.as_ref().map(|f| f.text.clone());
+        let select = count_only.then_some(Select::Count);
+        let sdk = &self.table.conn.sdk;
+        let table = &self.table.name;
+        match &self.key_condition {
+            Some(key_condition) => {
+                let (out, capacity) = sdk
+                    .query()
+                    .table_name(table)
+                    .set_index_name(self.index.as_ref().map(|i| i.to_string()))
+                    .key_condition_expression(key_condition.text.clone())
+                    .set_filter_expression(filter)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_limit(limit)
+                    .scan_index_forward(self.forward)
+                    .consistent_read(self.consistent)
+                    .set_select(select)
+                    .set_exclusive_start_key(start)
+                    .set_return_consumed_capacity(capacity::wanted())
+                    .send()
+                    .observed_by(&self.table.conn, "Query", table, Side::Read)
+                    .await?;
+                Ok(RawPage::new(
+                    capacity,
+                    out.count,
+                    out.scanned_count,
+                    out.items,
+                    out.last_evaluated_key,
+                ))
+            }
+            None => {
+                let (out, capacity) = sdk
+                    .scan()
+                    .table_name(table)
+                    .set_index_name(self.index.as_ref().map(|i| i.to_string()))
+                    .set_filter_expression(filter)
+                    .set_expression_attribute_names(names)
+                    .set_expression_attribute_values(values)
+                    .set_limit(limit)
+                    .consistent_read(self.consistent)
+                    .set_select(select)
+                    .set_segment(self.segment.map(|s| s.0))
+                    .set_total_segments(self.segment.map(|s| s.1))
+                    .set_exclusive_start_key(start)
+                    .set_return_consumed_capacity(capacity::wanted())
+                    .send()
+                    .observed_by(&self.table.conn, "Scan", table, Side::Read)
+                    .await?;
+                Ok(RawPage::new(
+                    capacity,
+                    out.count,
+                    out.scanned_count,
+                    out.items,
+                    out.last_evaluated_key,
+                ))
+            }
+        }
+    }
+
+    fn decode(&self, raw: RawPage) -> Result<QueryResult<T>> {
+        let items = raw
+            .items
+            .into_iter()
+            .map(|item| decode(&self.table.name, item))
+            .collect::<Result<Vec<T>>>()?;
+        Ok(QueryResult {
+            items,
+            consumed_capacity: raw.capacity,
+            count: raw.count,
+            scanned_count: raw.scanned_count,
+            next: raw
+                .last_key
+                .map(|key| Cursor::new(&self.table.name, self.index.clone(), key)),
+        })
+    }
+
+    /// One page: at most `limit` (or `T::DEFAULT_PAGE_SIZE`) items read, from the cursor.
+    pub(crate) async fn page(mut self) -> Result<QueryResult<T>> {
+        self.check()?;
+        let start = self.cursor.as_ref().map(|c| c.key.clone());
+        let raw = self.fetch(start, Some(self.page_limit()), false).await?;
+        self.decode(raw)
+    }
+
+    /// Every matching item counted, over as many pages as it takes (`Select=COUNT`: no items
+    /// are transferred).
+    pub(crate) async fn count(mut self) -> Result<(usize, Capacity)> {
+        self.check()?;
+        let mut start = self.cursor.as_ref().map(|c| c.key.clone());
+        let mut total = 0;
+        let mut capacity = Capacity::default();
+        loop {
+            let raw = self
+                .fetch(start, self.limit.map(|_| self.page_limit()), true)
+                .await?;
+            total += raw.count;
+            capacity.add(raw.capacity);
+            match raw.last_key {
+                Some(key) => start = Some(key),
+                None => return Ok((total, capacity)),
+            }
+        }
+    }
+
+    /// Every page from the cursor on, fetched lazily, one request per page.
+    pub(crate) fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
+        enum State {
+            Start,
+            At(HashMap<String, AttributeValue>),
+            Done,
+        }
+        let first = match &self.cursor {
+            Some(c) => State::At(c.key.clone()),
+            None => State::Start,
+        };
+        stream::try_unfold((self, first), |(mut read, state)| async move {
+            let start = match state {
+                State::Done => return Ok(None),
+                State::Start => {
+                    read.check()?;
+                    None
+                }
+                State::At(key) => Some(key),
+            };
+            let raw = read.fetch(start, Some(read.page_limit()), false).await?;
+            let next = match &raw.last_key {
+                Some(key) => State::At(key.clone()),
+                None => State::Done,
+            };
+            let page = read.decode(raw)?;
+            Ok(Some((page, (read, next))))
+        })
+    }
+
+    /// Every item from the cursor on, a page at a time: memory holds one page, however many
+    /// items there are.
+    pub(crate) fn items(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        self.pages()
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// The first matching item, reading pages until one matches or the data ends.
+    pub(crate) async fn first(mut self) -> Result<Option<T>> {
+        if self.filter.is_none() && self.limit.is_none() {
+            self.limit = Some(1);
+        }
+        let items = self.items();
+        futures::pin_mut!(items);
+        items.next().await.transpose()
+    }
+}

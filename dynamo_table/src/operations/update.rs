@@ -1,0 +1,194 @@
+//! Updates of one item: setting attributes from a patch, removing attributes, and atomic
+//! increments, each in one `UpdateItem` request.
+
+use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+
+use super::TableRef;
+use crate::codec::item::to_attribute_value;
+use crate::codec::key::{Item, key_map};
+use crate::error::{Error, InvalidReason, Result};
+use crate::expression::{Bound, LibraryPlaceholders, non_empty};
+use crate::request::capacity::{self, Side};
+use crate::request::send::ObserveExt;
+use crate::schema::{DynamoTable, KeyNames};
+
+/// An update expression under construction: its clauses and the library's placeholders.
+#[derive(Default)]
+struct UpdateExpression {
+    set: Vec<String>,
+    remove: Vec<String>,
+    add: Vec<String>,
+    placeholders: LibraryPlaceholders,
+}
+
+impl UpdateExpression {
+    fn text(&self) -> String {
+        let mut clauses = Vec::new();
+        for (word, parts) in [
+            ("SET", &self.set),
+            ("REMOVE", &self.remove),
+            ("ADD", &self.add),
+        ] {
+            if !parts.is_empty() {
+                clauses.push(format!("{word} {}", parts.join(", ")));
+            }
+        }
+        clauses.join(" ")
+    }
+}
+
+/// Refuses a change of a key attribute, which DynamoDB cannot make in place.
+fn refuse_key_attribute<T: DynamoTable>(table: &str, attribute: &str, what: &str) -> Result<()> {
+    if KeyNames::of::<T>().contains(attribute) {
+        return Err(Error::invalid(
+            InvalidReason::KeyAttributeUpdate,
+            format!(
+                "`{attribute}` is a key attribute of table `{table}`: DynamoDB cannot {what} it; \
+                 delete the item and put it under the new key instead"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the attributes of `patch` on the item with this key (a `None` / `null` is skipped, not
+/// written as NULL), under `condition` if there is one. Key attributes may appear only with the
+/// item's own key values.
+pub(crate) async fn update<T: DynamoTable>(
+    table: &TableRef,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+    patch: impl Serialize,
+    condition: Option<Bound>,
+) -> Result<UpdateItemOutput> {
+    let key = key_map::<T>(&table.name, pk, sk)?;
+    let patch = to_attribute_value(&table.name, "update patch", patch)?;
+    let AttributeValue::M(patch) = patch else {
+        return Err(Error::invalid(
+            InvalidReason::UpdatePatchShape,
+            format!(
+                "an update patch must be a struct or a map of attribute names to values, like \
+                 `json!({{\"status\": \"active\"}})`, not {patch:?}"
+            ),
+        ));
+    };
+    let mut update = UpdateExpression::default();
+    let mut attributes: Vec<(String, AttributeValue)> = patch.into_iter().collect();
+    attributes.sort_by(|a, b| a.0.cmp(&b.0));
+    for (attribute, value) in attributes {
+        if matches!(value, AttributeValue::Null(_)) {
+            continue;
+        }
+        if let Some(existing) = key.get(&attribute) {
+            if *existing == value {
+                continue;
+            }
+            refuse_key_attribute::<T>(&table.name, &attribute, "change")?;
+        }
+        let name = update.placeholders.name(&attribute);
+        let value = update.placeholders.value(value);
+        update.set.push(format!("{name} = {value}"));
+    }
+    if update.set.is_empty() {
+        return Err(Error::invalid(
+            InvalidReason::EmptyUpdate,
+            format!(
+                "the update patch for table `{}` sets nothing (it is empty, or every value is \
+                 null or a key): give at least one attribute a value",
+                table.name
+            ),
+        ));
+    }
+    send(table, key, update, condition).await
+}
+
+/// Removes these attributes from the item with this key.
+pub(crate) async fn remove_attributes<T: DynamoTable>(
+    table: &TableRef,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+    attributes: &[&str],
+) -> Result<UpdateItemOutput> {
+    let key = key_map::<T>(&table.name, pk, sk)?;
+    if attributes.is_empty() {
+        return Err(Error::invalid(
+            InvalidReason::EmptyUpdate,
+            "remove_attributes needs at least one attribute name",
+        ));
+    }
+    let mut update = UpdateExpression::default();
+    for attribute in attributes {
+        refuse_key_attribute::<T>(&table.name, attribute, "remove")?;
+        let name = update.placeholders.name(attribute);
+        update.remove.push(name);
+    }
+    send(table, key, update, None).await
+}
+
+/// Adds each amount to its numeric attribute, atomically, in one request; a missing attribute
+/// starts from 0 (and a missing item is created).
+pub(crate) async fn increment<T: DynamoTable>(
+    table: &TableRef,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+    increments: &[(&str, i64)],
+) -> Result<UpdateItemOutput> {
+    let key = key_map::<T>(&table.name, pk, sk)?;
+    if increments.is_empty() {
+        return Err(Error::invalid(
+            InvalidReason::EmptyUpdate,
+            "an increment needs at least one (attribute, amount) pair",
+        ));
+    }
+    let mut update = UpdateExpression::default();
+    for (attribute, amount) in increments {
+        refuse_key_attribute::<T>(&table.name, attribute, "increment")?;
+        if update.placeholders.names.values().any(|a| a == attribute) {
+            return Err(Error::invalid(
+                InvalidReason::DuplicateAttribute,
+                format!("`{attribute}` appears twice in one increment: add the amounts into one"),
+            ));
+        }
+        let name = update.placeholders.name(attribute);
+        let value = update
+            .placeholders
+            .value(AttributeValue::N(amount.to_string()));
+        update.add.push(format!("{name} {value}"));
+    }
+    send(table, key, update, None).await
+}
+
+async fn send(
+    table: &TableRef,
+    key: Item,
+    update: UpdateExpression,
+    condition: Option<Bound>,
+) -> Result<UpdateItemOutput> {
+    let text = update.text();
+    let LibraryPlaceholders {
+        mut names,
+        mut values,
+    } = update.placeholders;
+    let condition_text = condition.map(|c| {
+        names.extend(c.names);
+        values.extend(c.values);
+        c.text
+    });
+    table
+        .conn
+        .sdk
+        .update_item()
+        .table_name(&table.name)
+        .set_key(Some(key))
+        .update_expression(text)
+        .set_condition_expression(condition_text)
+        .set_expression_attribute_names(non_empty(names))
+        .set_expression_attribute_values(non_empty(values))
+        .set_return_consumed_capacity(capacity::wanted())
+        .send()
+        .observed_by(&table.conn, "UpdateItem", &table.name, Side::Write)
+        .await
+        .map(|(output, _)| output)
+}

@@ -1,0 +1,16 @@
+//! The schema layer: a table as Rust types and data. The [`DynamoTable`] trait, the key types,
+//! the indexes and the batch retry settings a table declares. Every other layer reads it.
+
+mod index;
+mod index_types;
+mod key;
+mod retry_config;
+mod table;
+
+pub use index::{IndexKind, IndexSchema, KeyAttribute};
+pub(crate) use index_types::index_key_names;
+pub use index_types::{DynamoIndex, GSITable};
+pub(crate) use key::KeyNames;
+pub use key::{Binary, KeyType, KeyValue, NoSortKey};
+pub use retry_config::RetryConfig;
+pub use table::{DynamoTable, IntoKey, KeyOf};

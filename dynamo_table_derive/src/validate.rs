@@ -1,0 +1,641 @@
+//! Validation: from the attributes as written to a [`TableModel`] that is valid by
+//! construction. Every check of meaning lives here, one function per rule, and every error is
+//! collected before any is reported.
+
+use std::collections::HashMap;
+
+use darling::FromDeriveInput;
+use darling::error::Accumulator;
+use dynamo_table_rules::limits::{
+    BATCH_INITIAL_DELAY_MS, BATCH_MAX_DELAY_MS, BATCH_MAX_RETRIES, MAX_GLOBAL_INDEXES,
+    MAX_LOCAL_INDEXES,
+};
+use dynamo_table_rules::names::check_name;
+use proc_macro2::Span;
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+
+use crate::attrs::{ContainerAttrs, FieldAttrs, IndexAttrs};
+use crate::key_types::{option_inner, why_not_a_key};
+use crate::model::{IndexKind, IndexModel, KeyField, Retries, TableModel};
+use crate::serde_names::{self, SerdeField};
+
+/// One `gsi(...)` / `lsi(...)` on one field.
+struct IndexEntry<'a> {
+    attrs: &'a IndexAttrs,
+    kind: IndexKind,
+    field: &'a NamedField<'a>,
+}
+
+/// A field with its DynamoDB attribute name worked out.
+struct NamedField<'a> {
+    attrs: &'a FieldAttrs,
+    ident: &'a syn::Ident,
+    attribute: String,
+    serde: SerdeField,
+}
+
+fn error(span: Span, message: impl std::fmt::Display) -> darling::Error {
+    darling::Error::custom(message).with_span(&span)
+}
+
+/// Checks a declaration and builds its model; every mistake is collected before any is
+/// reported. Each rule is a function below, its comment the rule.
+pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableModel> {
+    check_shape(input)?;
+    let attrs = ContainerAttrs::from_derive_input(input)?;
+    let mut errors = darling::Error::accumulator();
+
+    let table = table_name(&attrs, &mut errors);
+    no_generics(&attrs, &mut errors);
+    let page_size = page_size(&attrs, &mut errors);
+    let batch_retries = batch_retries(&attrs, &mut errors);
+
+    let rename_all = serde_names::rename_all(&attrs.attrs);
+    let fields: Vec<NamedField<'_>> = match &attrs.data {
+        darling::ast::Data::Struct(fields) => fields
+            .fields
+            .iter()
+            .filter_map(|f| name_field(f, rename_all.as_deref(), &mut errors))
+            .collect(),
+        darling::ast::Data::Enum(_) => Vec::new(),
+    };
+    check_unique_attributes(&fields, &mut errors);
+
+    let pk = single_key(&fields, |f| &f.attrs.pk, "pk", "partition key", &mut errors);
+    let sk = single_key(&fields, |f| &f.attrs.sk, "sk", "sort key", &mut errors);
+    pk_and_sk_differ(&pk, &sk, &mut errors);
+    has_partition_key(&attrs, &pk, &mut errors);
+    let pk = pk.ok().flatten().map(|(key, _)| key);
+    let sk = sk.ok().flatten().map(|(key, _)| key);
+
+    let indexes = match &pk {
+        Some(pk) => collect_indexes(&fields, pk, sk.as_ref(), &mut errors),
+        None => Vec::new(),
+    };
+
+    errors.finish()?;
+    match (table, pk) {
+        (Some(table), Some(pk)) => Ok(TableModel {
+            krate: attrs
+                .krate
+                .clone()
+                .unwrap_or_else(|| syn::parse_quote!(::dynamo_table)),
+            ident: attrs.ident,
+            vis: attrs.vis,
+            table,
+            page_size,
+            batch_retries,
+            pk,
+            sk,
+            indexes,
+        }),
+        // A missing table name or key pushed an error above.
+        _ => Err(error(input.ident.span(), "invalid `#[dynamo]` attributes")),
+    }
+}
+
+/// A table has a name, valid by DynamoDB's rules.
+fn table_name(attrs: &ContainerAttrs, errors: &mut Accumulator) -> Option<String> {
+    let Some(name) = &attrs.table else {
+        errors.push(error(
+            attrs.ident.span(),
+            "missing the table name: add `#[dynamo(table = \"...\")]` to the struct, e.g. \
+             `#[dynamo(table = \"orders\")]`",
+        ));
+        return None;
+    };
+    if let Err(problem) = check_name("table", name) {
+        errors.push(error(name.span(), problem));
+    }
+    Some(name.as_str().to_owned())
+}
+
+/// One Rust type maps to one table: no generic parameters.
+fn no_generics(attrs: &ContainerAttrs, errors: &mut Accumulator) {
+    if let Some(param) = attrs.generics.params.first() {
+        errors.push(error(
+            param.span(),
+            "`DynamoTable` cannot be derived for a generic struct: one Rust type maps to one \
+             table, so remove the generic parameters",
+        ));
+    }
+}
+
+/// `page_size` reads at least one item.
+fn page_size(attrs: &ContainerAttrs, errors: &mut Accumulator) -> Option<u16> {
+    let lit = attrs.page_size.as_ref()?;
+    match lit.base10_parse::<u16>() {
+        Ok(0) | Err(_) => {
+            errors.push(error(
+                lit.span(),
+                "`page_size` must be 1 to 65535: it is the number of items a page reads when no \
+                 limit is given",
+            ));
+            None
+        }
+        Ok(n) => Some(n),
+    }
+}
+
+/// `batch_retries` caps each pause at no less than the first one.
+fn batch_retries(attrs: &ContainerAttrs, errors: &mut Accumulator) -> Option<Retries> {
+    let r = attrs.batch_retries.as_ref()?;
+    let retries = Retries {
+        max_retries: r.max_retries.unwrap_or(BATCH_MAX_RETRIES),
+        initial_delay_ms: r.initial_delay_ms.unwrap_or(BATCH_INITIAL_DELAY_MS),
+        max_delay_ms: r.max_delay_ms.unwrap_or(BATCH_MAX_DELAY_MS),
+    };
+    if retries.max_delay_ms < retries.initial_delay_ms {
+        errors.push(error(
+            r.span(),
+            format!(
+                "`max_delay_ms` ({}) is below `initial_delay_ms` ({}): the cap must be at least \
+                 the first delay",
+                retries.max_delay_ms, retries.initial_delay_ms
+            ),
+        ));
+        return None;
+    }
+    Some(retries)
+}
+
+/// A marked key field, with the span of its marker; `Err` when the field was refused.
+type Marked = Result<Option<(KeyField, Span)>, ()>;
+
+/// The partition key and the sort key are two different fields.
+fn pk_and_sk_differ(pk: &Marked, sk: &Marked, errors: &mut Accumulator) {
+    if let (Ok(Some((pk, _))), Ok(Some((sk, sk_span)))) = (pk, sk)
+        && pk.ident == sk.ident
+    {
+        errors.push(error(
+            *sk_span,
+            format!(
+                "`{}` is marked both `pk` and `sk`: a key needs two different attributes, so keep \
+                 one of the two",
+                sk.ident
+            ),
+        ));
+    }
+}
+
+/// A table has a partition key.
+fn has_partition_key(attrs: &ContainerAttrs, pk: &Marked, errors: &mut Accumulator) {
+    if let Ok(None) = pk {
+        errors.push(error(
+            attrs.ident.span(),
+            "no partition key: mark the field that holds it with `#[dynamo(pk)]`",
+        ));
+    }
+}
+
+/// Only a struct with named fields maps to items.
+fn check_shape(input: &syn::DeriveInput) -> darling::Result<()> {
+    let hint = "`DynamoTable` needs a struct with named fields: each field is an attribute of \
+                the item";
+    match &input.data {
+        syn::Data::Enum(e) => Err(error(
+            e.enum_token.span(),
+            format!("{hint}; an enum cannot be a table (wrap it in a struct field)"),
+        )),
+        syn::Data::Union(u) => Err(error(u.union_token.span(), hint)),
+        syn::Data::Struct(s) => match &s.fields {
+            syn::Fields::Named(_) => Ok(()),
+            syn::Fields::Unnamed(fields) => Err(error(
+                fields.span(),
+                format!("{hint}; give this tuple struct's fields names"),
+            )),
+            syn::Fields::Unit => Err(error(
+                input.ident.span(),
+                format!("{hint}; this unit struct has none"),
+            )),
+        },
+    }
+}
+
+/// Works out the attribute name serde writes for a field (and checks `#[dynamo(rename)]`
+/// against it).
+fn name_field<'a>(
+    field: &'a FieldAttrs,
+    rename_all: Option<&str>,
+    errors: &mut Accumulator,
+) -> Option<NamedField<'a>> {
+    let ident = field.ident.as_ref()?;
+    let serde = serde_names::field(&field.attrs);
+    let base = ident.unraw().to_string();
+    let serde_name = serde
+        .rename
+        .as_ref()
+        .map(|r| r.0.clone())
+        .or_else(|| rename_all.and_then(|rule| serde_names::apply_rule(rule, &base)))
+        .unwrap_or(base);
+    let attribute = match &field.rename {
+        Some(rename) => {
+            if let Some((serde_rename, _)) = &serde.rename
+                && serde_rename != rename.as_str()
+            {
+                errors.push(error(
+                    rename.span(),
+                    format!(
+                        "`#[dynamo(rename = \"{}\")]` disagrees with `#[serde(rename = \
+                         \"{serde_rename}\")]`, and serde is what writes the item: use the same \
+                         name in both, or drop the dynamo rename",
+                        rename.as_str()
+                    ),
+                ));
+            }
+            rename.as_str().to_owned()
+        }
+        None => serde_name,
+    };
+    if attribute.is_empty() {
+        errors.push(error(
+            ident.span(),
+            "an attribute name cannot be empty: rename the field to a non-empty name",
+        ));
+    }
+    Some(NamedField {
+        attrs: field,
+        ident,
+        attribute,
+        serde,
+    })
+}
+
+/// Two fields may not end up with the same attribute name.
+fn check_unique_attributes(fields: &[NamedField<'_>], errors: &mut Accumulator) {
+    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    for field in fields {
+        if field.serde.skip.is_some() || field.serde.flatten.is_some() {
+            continue;
+        }
+        if let Some(first) = seen.insert(&field.attribute, field.ident) {
+            errors.push(error(
+                field.ident.span(),
+                format!(
+                    "fields `{first}` and `{}` are both written as the DynamoDB attribute `{}` \
+                     (after renames): give one of them another name",
+                    field.ident, field.attribute
+                ),
+            ));
+        }
+    }
+}
+
+/// Checks that a key field is always written, and has a type DynamoDB can key on.
+fn check_key_field(
+    field: &NamedField<'_>,
+    marker: Span,
+    what: &str,
+    optional_allowed: bool,
+    errors: &mut Accumulator,
+) -> Option<KeyField> {
+    if let Some(span) = field.serde.skip {
+        errors.push(error(
+            span,
+            format!(
+                "the {what} `{}` is skipped by serde, so items would be written without it: \
+                 remove the `skip`",
+                field.ident
+            ),
+        ));
+        return None;
+    }
+    if let Some(span) = field.serde.flatten {
+        errors.push(error(
+            span,
+            format!(
+                "the {what} `{}` cannot be flattened: a key is one attribute",
+                field.ident
+            ),
+        ));
+        return None;
+    }
+    if let Some(de) = &field.serde.deserialize_rename {
+        errors.push(error(
+            marker,
+            format!(
+                "the {what} `{}` is written as `{}` but read as `{de}`: a key must be read under \
+                 the name it is written with",
+                field.ident, field.attribute
+            ),
+        ));
+    }
+    let (ty, optional) = match option_inner(&field.attrs.ty) {
+        Some(inner) if optional_allowed => {
+            if !field.serde.skip_serializing_if {
+                errors.push(error(
+                    field.attrs.ty.span(),
+                    format!(
+                        "the {what} `{}` is optional, so serde would write a NULL for `None`, \
+                         which DynamoDB rejects in an index key: add `#[serde(skip_serializing_if \
+                         = \"Option::is_none\")]`",
+                        field.ident
+                    ),
+                ));
+            }
+            (inner, true)
+        }
+        _ => {
+            if field.serde.skip_serializing_if && !optional_allowed {
+                errors.push(error(
+                    marker,
+                    format!(
+                        "the {what} `{}` has `skip_serializing_if`: a table key must always be \
+                         written, so remove it",
+                        field.ident
+                    ),
+                ));
+            }
+            (&field.attrs.ty, false)
+        }
+    };
+    if let Some(problem) = why_not_a_key(ty) {
+        let hint = if optional && option_inner(ty).is_some() {
+            String::new()
+        } else if !optional_allowed && option_inner(ty).is_some() {
+            " (an `Option` is allowed only on an index key, for a sparse index)".to_owned()
+        } else {
+            String::new()
+        };
+        errors.push(error(
+            ty.span(),
+            format!("`{}` cannot be the {what}: {problem}{hint}", field.ident),
+        ));
+        return None;
+    }
+    Some(KeyField {
+        ident: field.ident.clone(),
+        ty: ty.clone(),
+        attribute: field.attribute.clone(),
+        optional,
+    })
+}
+
+/// The field marked with `flag`: `Ok(None)` when none is, `Err(())` when the marked field was
+/// refused (its error is pushed). A second marked field is an error at its flag.
+fn single_key<'a>(
+    fields: &'a [NamedField<'a>],
+    flag: impl Fn(&'a NamedField<'a>) -> &'a darling::util::Flag,
+    word: &str,
+    role: &str,
+    errors: &mut Accumulator,
+) -> Result<Option<(KeyField, Span)>, ()> {
+    let mut found: Option<Result<(KeyField, Span), ()>> = None;
+    let mut first_ident: Option<&syn::Ident> = None;
+    for field in fields {
+        let marker = flag(field);
+        if !marker.is_present() {
+            continue;
+        }
+        if let Some(first) = first_ident {
+            errors.push(error(
+                marker.span(),
+                format!(
+                    "a second `#[dynamo({word})]`: `{first}` is already the {role}; a table has \
+                     exactly one, so remove this one"
+                ),
+            ));
+            continue;
+        }
+        first_ident = Some(field.ident);
+        found = Some(
+            check_key_field(field, marker.span(), role, false, errors)
+                .map(|key| (key, marker.span()))
+                .ok_or(()),
+        );
+    }
+    found.transpose()
+}
+
+fn collect_indexes(
+    fields: &[NamedField<'_>],
+    table_pk: &KeyField,
+    table_sk: Option<&KeyField>,
+    errors: &mut Accumulator,
+) -> Vec<IndexModel> {
+    let mut entries: Vec<IndexEntry<'_>> = Vec::new();
+    for field in fields {
+        for (list, kind) in [
+            (&field.attrs.gsi, IndexKind::Global),
+            (&field.attrs.lsi, IndexKind::Local),
+        ] {
+            entries.extend(list.iter().map(|attrs| IndexEntry { attrs, kind, field }));
+        }
+    }
+
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: HashMap<&str, Vec<&IndexEntry<'_>>> = HashMap::new();
+    for entry in &entries {
+        let name = entry.attrs.name.as_str();
+        if !groups.contains_key(name) {
+            order.push(name);
+        }
+        groups.entry(name).or_default().push(entry);
+    }
+
+    let mut indexes = Vec::new();
+    for name in order {
+        let group = &groups[name];
+        let first = group[0];
+        let kind = first.kind;
+        let name_span = first.attrs.name.span();
+        if let Err(problem) = check_name("index", name) {
+            errors.push(error(name_span, problem));
+        }
+        if let Some(other) = group.iter().find(|e| e.kind != kind) {
+            errors.push(error(
+                other.attrs.name.span(),
+                format!(
+                    "index `{name}` is declared both as `{}` and as `{}`: an index is global or \
+                     local, and its name is unique in the table",
+                    kind.word(),
+                    other.kind.word()
+                ),
+            ));
+            continue;
+        }
+        let mut pks = Vec::new();
+        let mut sks = Vec::new();
+        let mut unclear = false;
+        for entry in group {
+            let word = entry.kind.word();
+            match (entry.attrs.pk.is_present(), entry.attrs.sk.is_present()) {
+                (true, true) => errors.push(error(
+                    entry.attrs.sk.span(),
+                    format!(
+                        "`{}` is marked both `pk` and `sk` of index `{name}`: an index key needs \
+                         two different attributes",
+                        entry.field.ident
+                    ),
+                )),
+                (false, false) => {
+                    unclear = true;
+                    errors.push(error(
+                        entry.attrs.name.span(),
+                        format!(
+                            "say which key of index `{name}` the field `{}` is: \
+                         `{word}(name = \"{name}\", pk)` or `{word}(name = \"{name}\", sk)`",
+                            entry.field.ident
+                        ),
+                    ));
+                }
+                (true, false) if entry.kind == IndexKind::Local => errors.push(error(
+                    entry.attrs.pk.span(),
+                    format!(
+                        "a local index shares the table's partition key, so `lsi(..., pk)` is \
+                         not allowed: use `lsi(name = \"{name}\", sk)` on its sort key, or make \
+                         `{name}` a `gsi` to give it its own partition key"
+                    ),
+                )),
+                (true, false) => pks.push(*entry),
+                (false, true) => sks.push(*entry),
+            }
+        }
+        for extra in pks.iter().skip(1) {
+            errors.push(error(
+                extra.attrs.pk.span(),
+                format!(
+                    "index `{name}` already has the partition key `{}`: an index has exactly one",
+                    pks[0].field.ident
+                ),
+            ));
+        }
+        for extra in sks.iter().skip(1) {
+            errors.push(error(
+                extra.attrs.sk.span(),
+                format!(
+                    "index `{name}` already has the sort key `{}`: an index has at most one",
+                    sks[0].field.ident
+                ),
+            ));
+        }
+        let sk = sks.first().and_then(|e| {
+            check_key_field(e.field, e.attrs.sk.span(), "index sort key", true, errors)
+        });
+        match kind {
+            IndexKind::Global => {
+                let Some(pk_entry) = pks.first() else {
+                    if !unclear && !group.iter().any(|e| e.attrs.pk.is_present()) {
+                        errors.push(error(
+                            name_span,
+                            format!(
+                                "global index `{name}` has no partition key: mark its field \
+                                 with `gsi(name = \"{name}\", pk)`"
+                            ),
+                        ));
+                    }
+                    continue;
+                };
+                let pk = check_key_field(
+                    pk_entry.field,
+                    pk_entry.attrs.pk.span(),
+                    "index partition key",
+                    true,
+                    errors,
+                );
+                if let Some(pk) = pk {
+                    indexes.push(IndexModel {
+                        name: name.to_owned(),
+                        kind,
+                        pk,
+                        sk,
+                    });
+                }
+            }
+            IndexKind::Local => {
+                if table_sk.is_none() {
+                    errors.push(error(
+                        name_span,
+                        format!(
+                            "local index `{name}` needs the table to have a sort key: DynamoDB \
+                             only allows local indexes on tables with one; add `#[dynamo(sk)]` \
+                             to a field, or make `{name}` a `gsi`"
+                        ),
+                    ));
+                    continue;
+                }
+                if let Some(sk) = sk {
+                    indexes.push(IndexModel {
+                        name: name.to_owned(),
+                        kind,
+                        pk: table_pk.clone(),
+                        sk: Some(sk),
+                    });
+                }
+            }
+        }
+    }
+
+    for (kind, max) in [
+        (IndexKind::Global, MAX_GLOBAL_INDEXES),
+        (IndexKind::Local, MAX_LOCAL_INDEXES),
+    ] {
+        let count = indexes.iter().filter(|i| i.kind == kind).count();
+        if count > max
+            && let Some(extra) = entries.iter().filter(|e| e.kind == kind).nth(max)
+        {
+            errors.push(error(
+                extra.attrs.name.span(),
+                format!(
+                    "a table can have at most {max} `{}` indexes, and this struct declares \
+                     {count}",
+                    kind.word()
+                ),
+            ));
+        }
+    }
+    indexes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(input: syn::DeriveInput) -> darling::Result<TableModel> {
+        table_model(&input)
+    }
+
+    #[test]
+    fn keys_indexes_and_names_land_in_the_model() {
+        let m = model(syn::parse_quote! {
+            #[dynamo(table = "orders", page_size = 25)]
+            #[serde(rename_all = "camelCase")]
+            struct Order {
+                #[dynamo(pk)] r#user_id: String,
+                #[dynamo(sk, lsi(name = "by_total", sk))] order_id: u64,
+                #[dynamo(gsi(name = "by_status", pk))] status: String,
+                #[dynamo(gsi(name = "by_status", sk))] #[serde(rename = "at")] created: u64,
+                total: f64,
+            }
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(m.table, "orders");
+        assert_eq!(m.page_size, Some(25));
+        assert_eq!(m.pk.attribute, "userId");
+        assert_eq!(m.sk.as_ref().map(|k| k.attribute.as_str()), Some("orderId"));
+        let by_status = m.indexes.iter().find(|i| i.name == "by_status").unwrap();
+        assert_eq!(by_status.pk.attribute, "status");
+        assert_eq!(by_status.sk.as_ref().unwrap().attribute, "at");
+        assert!(
+            m.indexes
+                .iter()
+                .any(|i| i.name == "by_total" && i.kind == IndexKind::Local)
+        );
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once() {
+        let Err(errors) = model(syn::parse_quote! {
+            #[dynamo(table = "x")]
+            struct Bad {
+                #[dynamo(sk)] a: String,
+                #[dynamo(sk)] b: String,
+            }
+        }) else {
+            panic!("a struct with no pk, two sks and a short name was accepted");
+        };
+        // table name, second sk, missing pk
+        assert_eq!(errors.len(), 3, "{errors}");
+    }
+}
