@@ -130,11 +130,7 @@ async fn repeated_keys_last_write_wins_and_is_reported() {
         .map(|e| e.payload.as_str())
         .collect();
     assert_eq!(superseded, ["first", "second"]);
-    let stored = table
-        .get(("a".into(), Some(1)))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = table.get(("a".into(), Some(1))).await.unwrap().unwrap();
     assert_eq!(stored.payload, "third");
 }
 

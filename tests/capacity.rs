@@ -122,10 +122,7 @@ async fn capacity_is_recorded_exactly_for_every_operation_family() {
     // Update and delete: write side.
     let d = delta(async {
         table
-            .update(
-                ("a".into(), Some(1)),
-                serde_json::json!({ "body": "y" }),
-            )
+            .update(("a".into(), Some(1)), serde_json::json!({ "body": "y" }))
             .await
             .unwrap();
         table.delete(("a".into(), Some(1))).await.unwrap();

@@ -273,13 +273,7 @@ async fn binary_keys_round_trip_as_binary() {
         Some(AttributeValue::B(_))
     ));
     assert_eq!(blobs.get(&blob.key()).await.unwrap(), Some(blob.clone()));
-    assert_eq!(
-        blobs
-            .get((Binary(vec![1]), Some(-3)))
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(blobs.get((Binary(vec![1]), Some(-3))).await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ use crate::operations::read::{Query, Scan};
 use crate::operations::{TableRef, admin, batch, item, update};
 use crate::request::capacity::Capacity;
 use crate::request::connection::Connection;
-use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig};
+use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyOf, RetryConfig, key_names};
 
 /// `T`'s table on one [`DynamoClient`](crate::DynamoClient): the prefixed name is fixed when the handle is made.
 /// Cheap to clone.
@@ -226,12 +226,12 @@ impl<T: DynamoTable> Table<T> {
 
     /// A query on the partition `pk` of the table.
     pub fn query(&self, pk: &T::PK) -> Query<T, T::SK> {
-        Query::new(self.target.clone(), None, KeyNames::of::<T>(), pk)
+        Query::new(self.target.clone(), None, key_names::<T>(), pk)
     }
 
     /// A scan of the whole table.
     pub fn scan(&self) -> Scan<T> {
-        Scan::new(self.target.clone(), None, KeyNames::of::<T>())
+        Scan::new(self.target.clone(), None, key_names::<T>())
     }
 
     /// A handle on one of the table's indexes.

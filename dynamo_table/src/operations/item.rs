@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::expression::Bound;
 use crate::request::capacity::{self, Capacity, Side};
 use crate::request::send::ObserveExt;
-use crate::schema::{DynamoTable, KeyNames};
+use crate::schema::{DynamoTable, key_names};
 
 /// Puts `item`, under `condition` if there is one.
 pub(crate) async fn put<T: DynamoTable>(
@@ -19,7 +19,7 @@ pub(crate) async fn put<T: DynamoTable>(
     condition: Option<Bound>,
 ) -> Result<PutItemOutput> {
     let attributes = encode(&table.name, item)?;
-    check_item_size(&table.name, KeyNames::of::<T>(), &attributes)?;
+    check_item_size(&table.name, key_names::<T>(), &attributes)?;
     let (text, names, values) = Bound::request_parts(condition);
     table
         .conn

@@ -12,7 +12,7 @@ use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, LibraryPlaceholders, non_empty};
 use crate::request::capacity::{self, Side};
 use crate::request::send::ObserveExt;
-use crate::schema::{DynamoTable, KeyNames};
+use crate::schema::{DynamoTable, key_names};
 
 /// An update expression under construction: its clauses and the library's placeholders.
 #[derive(Default)]
@@ -41,7 +41,7 @@ impl UpdateExpression {
 
 /// Refuses a change of a key attribute, which DynamoDB cannot make in place.
 fn refuse_key_attribute<T: DynamoTable>(table: &str, attribute: &str, what: &str) -> Result<()> {
-    if KeyNames::of::<T>().contains(attribute) {
+    if key_names::<T>().contains(attribute) {
         return Err(Error::invalid(
             InvalidReason::KeyAttributeUpdate,
             format!(

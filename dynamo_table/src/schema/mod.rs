@@ -13,4 +13,5 @@ pub use index_types::{DynamoIndex, GSITable};
 pub(crate) use key::KeyNames;
 pub use key::{Binary, KeyType, KeyValue, NoSortKey};
 pub use retry_config::RetryConfig;
+pub(crate) use table::key_names;
 pub use table::{DynamoTable, IntoKey, KeyOf};

@@ -361,12 +361,10 @@ impl<T: DynamoTable> IntoKey<T> for (T::PK, Option<T::SK>) {
     }
 }
 
-impl KeyNames {
-    /// The key of `T`'s table.
-    pub(crate) fn of<T: DynamoTable>() -> Self {
-        KeyNames {
-            partition: T::PARTITION_KEY,
-            sort: T::SORT_KEY,
-        }
+/// The key attribute names of `T`'s table.
+pub(crate) fn key_names<T: DynamoTable>() -> KeyNames {
+    KeyNames {
+        partition: T::PARTITION_KEY,
+        sort: T::SORT_KEY,
     }
 }

@@ -18,7 +18,7 @@ use crate::operations::TableRef;
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
-use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig};
+use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig, key_names};
 
 /// One distinct key to read.
 #[derive(Debug)]
@@ -176,7 +176,7 @@ pub(crate) async fn get_items<T: DynamoTable, K: IntoKey<T>>(
     keys: impl IntoIterator<Item = K>,
 ) -> Result<BatchGetResult<T>> {
     let started = Instant::now();
-    let key_names = KeyNames::of::<T>();
+    let key_names = key_names::<T>();
     let name: Arc<str> = Arc::from(table.name.as_str());
     let mut all = Vec::new();
     for key in keys {

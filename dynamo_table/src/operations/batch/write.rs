@@ -19,7 +19,7 @@ use crate::operations::TableRef;
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
-use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig};
+use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig, key_names};
 
 /// What became of one write of a [`BatchWrite`].
 ///
@@ -197,7 +197,7 @@ impl BatchWrite {
     pub(crate) fn push_put<T: DynamoTable>(&mut self, item: &T) {
         self.adopt_defaults::<T>();
         let table = self.conn.table_name::<T>();
-        let key_names = KeyNames::of::<T>();
+        let key_names = key_names::<T>();
         let prepared = encode(&table, item).and_then(|attributes| {
             check_item_size(&table, key_names, &attributes)?;
             let fp = key_fingerprint(&table, key_names, &attributes)?;
@@ -213,7 +213,7 @@ impl BatchWrite {
     pub(crate) fn push_delete<T: DynamoTable>(&mut self, pk: &T::PK, sk: Option<&T::SK>) {
         self.adopt_defaults::<T>();
         let table = self.conn.table_name::<T>();
-        let key_names = KeyNames::of::<T>();
+        let key_names = key_names::<T>();
         let prepared = key_map::<T>(&table, pk, sk).and_then(|key| {
             let fp = key_fingerprint(&table, key_names, &key)?;
             let delete = DeleteRequest::builder()
