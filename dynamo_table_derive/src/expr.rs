@@ -21,8 +21,14 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         Ok(found) => {
             let names = &found.names;
             let values = &found.values;
+            let heads = &found.heads;
             quote! {
-                ::dynamo_table::__private::Expression::__checked(#literal, &[#(#names),*], &[#(#values),*])
+                ::dynamo_table::__private::Expression::__checked(
+                    #literal,
+                    &[#(#names),*],
+                    &[#(#values),*],
+                    &[#(#heads),*],
+                )
             }
         }
         Err(e) => syn::Error::new(

@@ -69,6 +69,22 @@ pub(crate) fn rename_all(attrs: &[syn::Attribute]) -> Option<String> {
     rule
 }
 
+/// `#[serde(transparent)]` on the struct, with its span.
+pub(crate) fn transparent(attrs: &[syn::Attribute]) -> Option<proc_macro2::Span> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("transparent") {
+                found = Some(meta.path.span());
+            } else {
+                skip_value(&meta)?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
 /// The serde attributes of a field.
 pub(crate) fn field(attrs: &[syn::Attribute]) -> SerdeField {
     let mut out = SerdeField::default();

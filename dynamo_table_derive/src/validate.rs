@@ -48,6 +48,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
 
     let table = table_name(&attrs, &mut errors);
     no_generics(&attrs, &mut errors);
+    not_transparent(&attrs, &mut errors);
     let page_size = page_size(&attrs, &mut errors);
     let batch_retries = batch_retries(&attrs, &mut errors);
 
@@ -118,6 +119,17 @@ fn no_generics(attrs: &ContainerAttrs, errors: &mut Accumulator) {
             param.span(),
             "`DynamoTable` cannot be derived for a generic struct: one Rust type maps to one \
              table, so remove the generic parameters",
+        ));
+    }
+}
+
+/// An item is a map of attributes: serde must not write the struct as its one field's value.
+fn not_transparent(attrs: &ContainerAttrs, errors: &mut Accumulator) {
+    if let Some(span) = serde_names::transparent(&attrs.attrs) {
+        errors.push(error(
+            span,
+            "`#[serde(transparent)]` writes the struct as its single field's value, and a \
+             DynamoDB item must be a map of attributes: remove `transparent`",
         ));
     }
 }

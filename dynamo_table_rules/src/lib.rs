@@ -22,4 +22,5 @@
 pub mod expression;
 pub mod limits;
 pub mod names;
+pub mod numbers;
 pub mod reserved;

@@ -23,6 +23,14 @@ pub const MAX_EXPRESSION_BYTES: usize = 4096;
 /// The most operands of `IN`.
 pub const MAX_IN_OPERANDS: usize = 100;
 
+/// The most operators and functions in one expression.
+pub const MAX_OPERATORS: usize = 300;
+
+/// The deepest nesting of parentheses and `NOT` an expression may have. DynamoDB itself bounds
+/// nesting only through its 300 operators; this limit keeps the recursive parser far inside any
+/// thread's stack (a 2 MiB Tokio worker in a debug build included).
+pub const MAX_EXPRESSION_NESTING: usize = 64;
+
 /// The shortest and longest table or index name.
 pub const NAME_LENGTH: std::ops::RangeInclusive<usize> = 3..=255;
 
@@ -32,3 +40,12 @@ pub const BATCH_MAX_RETRIES: u32 = 8;
 pub const BATCH_INITIAL_DELAY_MS: u64 = 50;
 /// ... each pause at most 5 s.
 pub const BATCH_MAX_DELAY_MS: u64 = 5_000;
+
+/// The longest partition key value, in bytes (table and index keys alike).
+pub const MAX_PARTITION_KEY_BYTES: usize = 2048;
+
+/// The longest sort key value, in bytes (table and index keys alike).
+pub const MAX_SORT_KEY_BYTES: usize = 1024;
+
+/// The deepest nesting of maps and lists inside an item.
+pub const MAX_ATTRIBUTE_NESTING: usize = 32;
