@@ -2,9 +2,10 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
+use aws_types::service_config::ServiceConfigKey;
 use dynamo_table_rules::names::check_prefix;
 
-use crate::config::{SdkConfig, auto_config};
+use crate::config::{SdkConfig, auto_config, lacks_timeouts, with_default_timeouts};
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::batch::BatchWrite;
 use crate::request::connection::Connection;
@@ -39,16 +40,17 @@ pub const DEFAULT_BATCH_CONCURRENCY: usize = crate::request::connection::DEFAULT
 
 impl DynamoClient {
     /// A client for this configuration (region, credentials, endpoint, retries, timeouts).
+    /// Timeouts the configuration leaves unset get [`default_timeouts`](crate::config::default_timeouts): no request waits
+    /// forever on an endpoint that accepts and never answers.
     pub fn new(config: &SdkConfig) -> Self {
-        let endpoint = match (config.endpoint_url(), config.region()) {
-            (Some(url), _) => url.to_owned(),
-            (None, Some(region)) => format!("https://dynamodb.{region}.amazonaws.com"),
-            (None, None) => "the default AWS endpoint (no region is set)".to_owned(),
-        };
-        Self::from_client_at(aws_sdk_dynamodb::Client::new(config), endpoint)
+        let timeouts = with_default_timeouts(config.timeout_config());
+        let config = config.to_builder().timeout_config(timeouts).build();
+        Self::from_client_at(aws_sdk_dynamodb::Client::new(&config), endpoint_of(&config))
     }
 
-    /// Wraps an existing SDK client.
+    /// Wraps an existing SDK client. If its configuration leaves a connect, read or operation
+    /// timeout unset, the wrapped client gets [`default_timeouts`](crate::config::default_timeouts) for those (the SDK sets none
+    /// by default); the timeouts it has are kept.
     pub fn from_client(client: aws_sdk_dynamodb::Client) -> Self {
         let endpoint = match client.config().region() {
             Some(region) => format!("the client's endpoint (region {region})"),
@@ -57,8 +59,20 @@ impl DynamoClient {
         Self::from_client_at(client, endpoint)
     }
 
-    /// Wraps an existing SDK client whose endpoint is known, so errors can name it.
+    /// Wraps an existing SDK client whose endpoint is known, so errors can name it; timeouts
+    /// as for [`DynamoClient::from_client`].
     pub fn from_client_at(client: aws_sdk_dynamodb::Client, endpoint: impl Into<String>) -> Self {
+        let client = if lacks_timeouts(client.config().timeout_config()) {
+            let timeouts = with_default_timeouts(client.config().timeout_config());
+            let config = client
+                .config()
+                .to_builder()
+                .timeout_config(timeouts)
+                .build();
+            aws_sdk_dynamodb::Client::from_conf(config)
+        } else {
+            client
+        };
         DynamoClient {
             conn: Connection::new(client, endpoint.into()),
         }
@@ -151,6 +165,29 @@ impl DynamoClient {
     }
 }
 
+/// The endpoint a client built from `config` sends to, resolved in the SDK's order: an endpoint
+/// set in code, then `AWS_ENDPOINT_URL_DYNAMODB` (or the profile's `dynamodb` section), then
+/// `AWS_ENDPOINT_URL`, then the region's AWS endpoint.
+fn endpoint_of(config: &SdkConfig) -> String {
+    let set_in_code = config.get_origin("endpoint_url").is_client_config();
+    let for_dynamodb = || {
+        let key = ServiceConfigKey::builder()
+            .service_id("DynamoDB")
+            .env("AWS_ENDPOINT_URL")
+            .profile("endpoint_url")
+            .build()
+            .ok()?;
+        config.service_config()?.load_config(key)
+    };
+    let url = if set_in_code { None } else { for_dynamodb() }
+        .or_else(|| config.endpoint_url().map(str::to_owned));
+    match (url, config.region()) {
+        (Some(url), _) => url,
+        (None, Some(region)) => format!("https://dynamodb.{region}.amazonaws.com"),
+        (None, None) => "the default AWS endpoint (no region is set)".to_owned(),
+    }
+}
+
 static GLOBAL: RwLock<Option<DynamoClient>> = RwLock::new(None);
 static AUTO_INIT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -180,7 +217,7 @@ pub fn set_global_client(client: DynamoClient) {
 }
 
 /// Sets the global client from a configuration; replaces any earlier one (see
-/// [`set_global_client`]).
+/// [`set_global_client`]). Timeouts as for [`DynamoClient::new`].
 pub async fn init(config: &SdkConfig) {
     set_global_client(DynamoClient::new(config));
 }

@@ -10,12 +10,56 @@ pub use aws_config::retry::RetryMode;
 pub use aws_config::timeout::TimeoutConfig;
 pub use aws_config::{BehaviorVersion, Region, SdkConfig};
 
+/// How long a connection may take to open, unless configured otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long one attempt may wait for the first byte of an answer, unless configured otherwise.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one operation may take in all, retries included, unless configured otherwise.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The timeouts every client the library builds gets where its configuration sets none:
+/// [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_READ_TIMEOUT`], [`DEFAULT_OPERATION_TIMEOUT`]. A
+/// timeout you set, or disable explicitly, is kept.
+///
+/// ```
+/// use dynamo_table::config::{DEFAULT_OPERATION_TIMEOUT, default_timeouts};
+/// assert_eq!(default_timeouts().operation_timeout(), Some(DEFAULT_OPERATION_TIMEOUT));
+/// ```
+pub fn default_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .read_timeout(DEFAULT_READ_TIMEOUT)
+        .operation_timeout(DEFAULT_OPERATION_TIMEOUT)
+        .build()
+}
+
+/// `configured`, with [`default_timeouts`] filling whatever it leaves unset.
+pub(crate) fn with_default_timeouts(configured: Option<&TimeoutConfig>) -> TimeoutConfig {
+    let mut timeouts = configured
+        .cloned()
+        .unwrap_or_else(|| TimeoutConfig::builder().build());
+    timeouts.take_defaults_from(&default_timeouts());
+    timeouts
+}
+
+/// True when `timeouts` leaves connect, read or operation timeout unset.
+pub(crate) fn lacks_timeouts(timeouts: Option<&TimeoutConfig>) -> bool {
+    timeouts.is_none_or(|t| {
+        t.connect_timeout().is_none()
+            || t.read_timeout().is_none()
+            || t.operation_timeout().is_none()
+    })
+}
+
 /// The endpoint used when `AWS_PROFILE=localstack`.
 pub(crate) const LOCALSTACK_ENDPOINT: &str = "http://localhost:4566";
 
+/// The `AWS_PROFILE` that selects LocalStack.
+pub(crate) const LOCALSTACK_PROFILE: &str = "localstack";
+
 /// True when `AWS_PROFILE=localstack` selects LocalStack.
 pub(crate) fn localstack_profile() -> bool {
-    std::env::var("AWS_PROFILE").is_ok_and(|p| p == "localstack")
+    std::env::var("AWS_PROFILE").is_ok_and(|p| p == LOCALSTACK_PROFILE)
 }
 
 /// Starts loading an [`SdkConfig`] from the standard AWS sources (environment, profile, instance
@@ -125,9 +169,11 @@ impl ConfigLoader {
         self
     }
 
-    /// Loads the configuration.
+    /// Loads the configuration. Timeouts it leaves unset get [`default_timeouts`].
     pub async fn load(self) -> SdkConfig {
-        self.inner.load().await
+        let config = self.inner.load().await;
+        let timeouts = with_default_timeouts(config.timeout_config());
+        config.into_builder().timeout_config(timeouts).build()
     }
 }
 
@@ -142,7 +188,7 @@ impl From<aws_config::ConfigLoader> for ConfigLoader {
 /// The standard AWS sources (environment, profile, instance metadata; `AWS_ENDPOINT_URL_DYNAMODB`
 /// included), with:
 /// - adaptive retries: 3 attempts, 1 s initial backoff;
-/// - timeouts: 3 s connect, 20 s read, 60 s per operation;
+/// - [`default_timeouts`]: 3 s connect, 10 s read, 30 s per operation;
 /// - `AWS_PROFILE=localstack`: endpoint `http://localhost:4566`, region `us-east-1` unless one is
 ///   set, and test credentials unless `AWS_ACCESS_KEY_ID` is set.
 ///
@@ -156,11 +202,7 @@ pub async fn auto_config() -> SdkConfig {
     let retry = SdkRetryConfig::adaptive()
         .with_max_attempts(3)
         .with_initial_backoff(Duration::from_secs(1));
-    let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(3))
-        .read_timeout(Duration::from_secs(20))
-        .operation_timeout(Duration::from_secs(60))
-        .build();
+    let timeouts = default_timeouts();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
         .timeout_config(timeouts);

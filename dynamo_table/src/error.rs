@@ -323,8 +323,21 @@ pub enum InvalidReason {
     KeyAttributeUpdate,
     /// An item is over DynamoDB's 400 KB limit.
     ItemTooLarge,
+    /// A value DynamoDB cannot store: NaN, an infinity, a number of more than 38 digits or out
+    /// of range, or maps and lists nested more than 32 deep.
+    AttributeValue,
+    /// A partition key over 2,048 bytes or a sort key over 1,024.
+    KeyTooLarge,
+    /// An item's index key attribute is empty or of another type than the index's key.
+    IndexKeyInItem,
+    /// A sort-key range whose low end is above its high end.
+    SortRange,
+    /// `begins_with` on a sort key that is a number.
+    BeginsWithNumber,
     /// An expression does not parse, or uses a bare reserved word.
     ExpressionSyntax,
+    /// An expression is longer, deeper or has more operators than the limits allow.
+    ExpressionLimit,
     /// An expression uses a `:value` that was not given.
     ExpressionValueMissing,
     /// A value was given for a `:placeholder` the expression does not use.

@@ -5,9 +5,12 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use dynamo_table_rules::expression::{RESERVED_PLACEHOLDER_PREFIX, check_condition};
+use dynamo_table_rules::expression::{
+    LIBRARY_PLACEHOLDER_PREFIX, SyntaxErrorKind, check_condition,
+};
 use serde::Serialize;
 
+use crate::codec::values::bad_value;
 use crate::error::{Error, InvalidReason, Result};
 
 /// A condition or filter expression that passed the checks: valid syntax, no bare reserved
@@ -35,6 +38,8 @@ pub struct Expression {
     text: Cow<'static, str>,
     names: Vec<String>,
     values: Vec<String>,
+    /// The first element of every path (`status`, `#status`): the top-level attributes read.
+    heads: Vec<String>,
     renames: Vec<(String, String)>,
 }
 
@@ -48,25 +53,37 @@ impl Expression {
                 text,
                 names: found.names,
                 values: found.values,
+                heads: found.heads,
                 renames: Vec::new(),
             }),
-            Err(e) => Err(Error::invalid(
-                InvalidReason::ExpressionSyntax,
-                format!(
-                    "invalid expression `{text}` at byte {}: {}",
-                    e.offset, e.message
-                ),
-            )),
+            Err(e) => {
+                let reason = match e.kind {
+                    SyntaxErrorKind::Limit => InvalidReason::ExpressionLimit,
+                    _ => InvalidReason::ExpressionSyntax,
+                };
+                // A refused expression can be long: quote its start.
+                let shown: String = text.chars().take(120).collect();
+                let more = if shown.len() < text.len() { "..." } else { "" };
+                Err(Error::invalid(
+                    reason,
+                    format!(
+                        "invalid expression `{shown}{more}` at byte {}: {}",
+                        e.offset, e.message
+                    ),
+                ))
+            }
         }
     }
 
     /// Used by `expr!`, which has run the same checks at compile time.
     #[doc(hidden)]
-    pub fn __checked(text: &'static str, names: &[&str], values: &[&str]) -> Self {
+    pub fn __checked(text: &'static str, names: &[&str], values: &[&str], heads: &[&str]) -> Self {
+        let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
         Expression {
             text: Cow::Borrowed(text),
-            names: names.iter().map(|s| (*s).to_owned()).collect(),
-            values: values.iter().map(|s| (*s).to_owned()).collect(),
+            names: owned(names),
+            values: owned(values),
+            heads: owned(heads),
             renames: Vec::new(),
         }
     }
@@ -98,17 +115,31 @@ impl Expression {
         &self.values
     }
 
+    /// The attribute the `#name` placeholder stands for.
+    fn attribute_of<'a>(&'a self, placeholder: &'a str) -> &'a str {
+        self.renames
+            .iter()
+            .rev()
+            .find(|(p, _)| p == placeholder)
+            .map_or(&placeholder[1..], |(_, a)| a.as_str())
+    }
+
     /// The attribute each `#name` placeholder stands for.
     pub(crate) fn attribute_names(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.names.iter().map(|placeholder| {
-            let mapped = self
-                .renames
-                .iter()
-                .rev()
-                .find(|(p, _)| p == placeholder)
-                .map(|(_, a)| a.as_str());
-            (placeholder.as_str(), mapped.unwrap_or(&placeholder[1..]))
-        })
+        self.names
+            .iter()
+            .map(|placeholder| (placeholder.as_str(), self.attribute_of(placeholder)))
+    }
+
+    /// The top-level attributes the expression reads, placeholders resolved.
+    fn top_level_attributes(&self) -> Vec<String> {
+        self.heads
+            .iter()
+            .map(|head| match head.strip_prefix('#') {
+                Some(_) => self.attribute_of(head).to_owned(),
+                None => head.clone(),
+            })
+            .collect()
     }
 }
 
@@ -159,6 +190,8 @@ pub(crate) struct Bound {
     pub text: String,
     pub names: HashMap<String, String>,
     pub values: HashMap<String, AttributeValue>,
+    /// The top-level attributes it reads (see [`Bound::mentions`]).
+    pub attributes: Vec<String>,
 }
 
 impl Bound {
@@ -194,10 +227,12 @@ impl Bound {
             .attribute_names()
             .map(|(p, a)| (p.to_owned(), a.to_owned()))
             .collect();
+        let attributes = expression.top_level_attributes();
         Ok(Bound {
             text: expression.text.into_owned(),
             names,
             values,
+            attributes,
         })
     }
 }
@@ -219,38 +254,61 @@ impl Bound {
         }
     }
 
-    /// True when the expression refers to `attribute`, bare or through a `#name`.
+    /// True when the expression reads the top-level `attribute`, bare or through a `#name`
+    /// (`meta.id` reads `meta`, not `id`).
     pub(crate) fn mentions(&self, attribute: &str) -> bool {
-        self.names.values().any(|a| a == attribute)
-            || self
-                .text
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '#' || c == ':'))
-                .any(|word| word == attribute)
+        self.attributes.iter().any(|a| a == attribute)
     }
 }
 
 /// The names and values of an expression the library writes itself (key conditions, updates),
-/// under placeholders of its own prefix, which expressions users write cannot use.
-#[derive(Debug, Default)]
+/// under placeholders that no expression of the user's in the same request uses: the prefix is
+/// `dt_`, or `dt1_`, `dt2_`, ... when the user's placeholders already start with it.
+#[derive(Debug)]
 pub(crate) struct LibraryPlaceholders {
+    prefix: String,
     pub names: HashMap<String, String>,
     pub values: HashMap<String, AttributeValue>,
 }
 
 impl LibraryPlaceholders {
+    /// Placeholders that cannot collide with those of `others`, the user's expressions sent in
+    /// the same request.
+    pub(crate) fn avoiding<'a>(others: impl IntoIterator<Item = &'a Bound> + Clone) -> Self {
+        let taken = |prefix: &str| {
+            others.clone().into_iter().any(|bound| {
+                let name = format!("#{prefix}_");
+                let value = format!(":{prefix}_");
+                bound.names.keys().any(|n| n.starts_with(&name))
+                    || bound.values.keys().any(|v| v.starts_with(&value))
+            })
+        };
+        let mut prefix = LIBRARY_PLACEHOLDER_PREFIX.to_owned();
+        let mut variant = 0u32;
+        while taken(&prefix) {
+            variant += 1;
+            prefix = format!("{LIBRARY_PLACEHOLDER_PREFIX}{variant}");
+        }
+        LibraryPlaceholders {
+            prefix,
+            names: HashMap::new(),
+            values: HashMap::new(),
+        }
+    }
+
     /// A `#` placeholder for `attribute`, reused if the attribute already has one.
     pub(crate) fn name(&mut self, attribute: &str) -> String {
         if let Some((placeholder, _)) = self.names.iter().find(|(_, a)| *a == attribute) {
             return placeholder.clone();
         }
-        let placeholder = format!("#{RESERVED_PLACEHOLDER_PREFIX}n{}", self.names.len());
+        let placeholder = format!("#{}_n{}", self.prefix, self.names.len());
         self.names.insert(placeholder.clone(), attribute.to_owned());
         placeholder
     }
 
     /// A fresh `:` placeholder for `value`.
     pub(crate) fn value(&mut self, value: AttributeValue) -> String {
-        let placeholder = format!(":{RESERVED_PLACEHOLDER_PREFIX}v{}", self.values.len());
+        let placeholder = format!(":{}_v{}", self.prefix, self.values.len());
         self.values.insert(placeholder.clone(), value);
         placeholder
     }
@@ -259,6 +317,7 @@ impl LibraryPlaceholders {
     pub(crate) fn bind(self, text: String) -> Bound {
         Bound {
             text,
+            attributes: self.names.values().cloned().collect(),
             names: self.names,
             values: self.values,
         }
@@ -284,6 +343,14 @@ fn placeholder_values(values: impl Serialize) -> Result<HashMap<String, Attribut
                 return Err(shape(format!(
                     "expression value key `{bad}` must start with `:`, e.g. `:{bad}`"
                 )));
+            }
+            for (key, value) in &map {
+                if let Some((path, why)) = bad_value(value, 1) {
+                    return Err(Error::invalid(
+                        InvalidReason::AttributeValue,
+                        format!("expression value `{key}{path}`: {why}"),
+                    ));
+                }
             }
             Ok(map)
         }
@@ -317,5 +384,29 @@ mod tests {
             .name("#t", "order-total");
         let bound = Bound::new(renamed, serde_json::json!({":v": 1})).unwrap();
         assert_eq!(bound.names["#t"], "order-total");
+        assert!(bound.mentions("order-total") && !bound.mentions("t"));
+    }
+
+    #[test]
+    fn nested_paths_do_not_mention_their_inner_names() {
+        let e = Expression::parse("meta.id = :x AND #k = :y").unwrap();
+        let bound = Bound::new(e, serde_json::json!({":x": 1, ":y": 2})).unwrap();
+        assert!(bound.mentions("meta") && bound.mentions("k"));
+        assert!(!bound.mentions("id"));
+    }
+
+    #[test]
+    fn library_placeholders_step_around_the_users() {
+        let user = Bound::new(
+            Expression::parse("#dt_n0 = :dt_v0 AND #dt1_x = :y").unwrap(),
+            serde_json::json!({":dt_v0": 1, ":y": 2}),
+        )
+        .unwrap();
+        let mut ours = LibraryPlaceholders::avoiding([&user]);
+        let name = ours.name("pk");
+        let value = ours.value(AttributeValue::S("x".into()));
+        assert_eq!((name.as_str(), value.as_str()), ("#dt2_n0", ":dt2_v0"));
+        let mut alone = LibraryPlaceholders::avoiding(std::iter::empty());
+        assert_eq!(alone.name("pk"), "#dt_n0");
     }
 }

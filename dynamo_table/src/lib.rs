@@ -111,8 +111,8 @@
 //! Filters and conditions are checked before anything is sent: at compile time with [`expr!`],
 //! at run time for plain strings. A bare reserved word (`status`, `name`, `data`, ... 573 of
 //! them) is refused with the `#word` fix; `#word` stands for the attribute `word`. Attribute
-//! names the library writes itself are always escaped, and its placeholders (`#dt_...`,
-//! `:dt_...`) cannot collide with yours.
+//! names the library writes itself are always escaped, and its own placeholders are chosen so
+//! that they never collide with yours.
 //!
 //! # A local DynamoDB
 //!

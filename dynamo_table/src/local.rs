@@ -41,7 +41,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 
 use crate::client::DynamoClient;
-use crate::config::{auto_config, localstack_profile};
+use crate::config::{LOCALSTACK_PROFILE, auto_config, default_timeouts};
 use crate::error::{Error, Result};
 
 /// How long dropping a [`LocalDynamo`] waits for its server to wind down.
@@ -128,6 +128,7 @@ impl LocalDynamo {
 fn sdk_client(endpoint: &str) -> aws_sdk_dynamodb::Client {
     let config = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .timeout_config(default_timeouts())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(
             "local",
@@ -224,7 +225,12 @@ impl Backend {
     /// # Ok(()) }
     /// ```
     pub async fn from_env() -> Result<Self> {
-        if let Ok(endpoint) = std::env::var("DYNAMO_TABLE_TEST_ENDPOINT") {
+        Self::from_lookup(|name| std::env::var(name).ok()).await
+    }
+
+    /// [`Backend::from_env`], reading variables through `lookup` (tests pass their own).
+    async fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        if let Some(endpoint) = lookup("DYNAMO_TABLE_TEST_ENDPOINT") {
             let endpoint = endpoint.trim();
             if !endpoint.is_empty() {
                 let mut config = auto_config().await.into_builder();
@@ -243,7 +249,8 @@ impl Backend {
                 return Ok(Backend::External(DynamoClient::new(&config.build())));
             }
         }
-        if localstack_profile() || std::env::var_os("AWS_ENDPOINT_URL_DYNAMODB").is_some() {
+        let localstack = lookup("AWS_PROFILE").is_some_and(|p| p == LOCALSTACK_PROFILE);
+        if localstack || lookup("AWS_ENDPOINT_URL_DYNAMODB").is_some() {
             return Ok(Backend::External(DynamoClient::new(&auto_config().await)));
         }
         Ok(Backend::Embedded(LocalDynamo::start()?))
@@ -260,5 +267,58 @@ impl Backend {
     /// True for the embedded server.
     pub fn is_embedded(&self) -> bool {
         matches!(self, Backend::Embedded(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_endpoint_named_in_the_environment_gets_timeouts() {
+        // Accepts connections and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let hole = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let backend = Backend::from_lookup(|name| match name {
+            "DYNAMO_TABLE_TEST_ENDPOINT" => Some(hole.clone()),
+            _ => None,
+        })
+        .await
+        .unwrap();
+        assert!(!backend.is_embedded());
+        let client = backend.client();
+        let timeouts = client.sdk().config().timeout_config().unwrap();
+        assert_eq!(
+            timeouts.operation_timeout(),
+            Some(crate::config::DEFAULT_OPERATION_TIMEOUT)
+        );
+        // Region and credentials come from the machine's AWS configuration, which a test
+        // machine may lack: supply them, keeping the backend's endpoint and timeouts.
+        let sdk = aws_sdk_dynamodb::Client::from_conf(
+            client
+                .sdk()
+                .config()
+                .to_builder()
+                .region(Region::new("us-east-1"))
+                .credentials_provider(Credentials::new("t", "t", None, None, "test"))
+                .build(),
+        );
+        let started = std::time::Instant::now();
+        let err = sdk.list_tables().send().await.map(drop).unwrap_err();
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed <= crate::config::DEFAULT_OPERATION_TIMEOUT + Duration::from_secs(5),
+            "{err:?} after {elapsed:?}"
+        );
+        assert!(
+            matches!(err, aws_sdk_dynamodb::error::SdkError::TimeoutError(_)),
+            "{err:?}"
+        );
     }
 }

@@ -3,11 +3,14 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::key::{Item, check_keys_in_item};
-use crate::error::{Error, Result};
+use super::key::{Item, check_index_keys_in_item, check_keys_in_item, describe_item_key};
+use super::values::{bad_value, find_bad_value};
+use crate::error::{Error, InvalidReason, Result};
 use crate::schema::DynamoTable;
 
-/// `item` as a DynamoDB item for `table`, its key attributes checked.
+/// `item` as a DynamoDB item for `table`, checked as DynamoDB would check it: key attributes
+/// present, non-empty and of the key types; index key attributes valid where present; every
+/// number storable; nesting at most 32 deep. A refusal names the attribute and the item's key.
 pub(crate) fn encode<T: DynamoTable>(table: &str, item: &T) -> Result<Item> {
     let attributes: Item = serde_dynamo::to_item(item).map_err(|source| Error::Serialization {
         table: table.to_owned(),
@@ -15,7 +18,28 @@ pub(crate) fn encode<T: DynamoTable>(table: &str, item: &T) -> Result<Item> {
         source,
     })?;
     check_keys_in_item::<T>(table, &attributes)?;
+    check_index_keys_in_item::<T>(table, &attributes)?;
+    if let Some((path, why)) = find_bad_value(&attributes) {
+        return Err(Error::invalid(
+            InvalidReason::AttributeValue,
+            format!(
+                "attribute `{path}` of the item with key {} for table `{table}`: {why}",
+                describe_item_key(item)
+            ),
+        ));
+    }
     Ok(attributes)
+}
+
+/// Refuses a value DynamoDB cannot store (update patches, expression values), naming `what`.
+pub(crate) fn check_value(table: &str, what: &str, value: &AttributeValue) -> Result<()> {
+    match bad_value(value, 1) {
+        None => Ok(()),
+        Some((path, why)) => Err(Error::invalid(
+            InvalidReason::AttributeValue,
+            format!("{what}{path} for table `{table}`: {why}"),
+        )),
+    }
 }
 
 /// A DynamoDB item of `table` as a `T`; an error names the attribute that did not fit.

@@ -3,15 +3,19 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use dynamo_table_rules::limits::{MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
+use dynamo_table_rules::numbers::check_number;
 
 use crate::error::{Error, InvalidReason, Result};
-use crate::schema::{DynamoTable, KeyNames, KeyType, KeyValue};
+use crate::schema::{DynamoTable, KeyAttribute, KeyNames, KeyType, KeyValue, key_names};
 
 /// An item, a key, or any other map of attribute names to values.
 pub(crate) type Item = HashMap<String, AttributeValue>;
 
-/// A key value as DynamoDB stores it, refusing what DynamoDB would reject (an empty string or
-/// binary value).
+/// A key value as DynamoDB stores it, refusing what DynamoDB would reject: an empty string or
+/// binary value, a key over its size limit (2,048 bytes for a partition key, 1,024 for a sort
+/// key), a number DynamoDB cannot store. `role` names the key ("partition key", "sort key",
+/// "index partition key", ...).
 pub(crate) fn key_attribute<K: KeyValue>(
     table: &str,
     attribute: &str,
@@ -19,10 +23,25 @@ pub(crate) fn key_attribute<K: KeyValue>(
     value: &K,
 ) -> Result<AttributeValue> {
     let av = value.to_attribute_value();
-    let empty = match &av {
-        AttributeValue::S(s) => s.is_empty(),
-        AttributeValue::B(b) => b.as_ref().is_empty(),
-        _ => false,
+    check_key_value(table, attribute, role, &av)?;
+    Ok(av)
+}
+
+/// The checks of [`key_attribute`] on a value already converted.
+fn check_key_value(table: &str, attribute: &str, role: &str, av: &AttributeValue) -> Result<()> {
+    let (empty, bytes) = match av {
+        AttributeValue::S(s) => (s.is_empty(), s.len()),
+        AttributeValue::B(b) => (b.as_ref().is_empty(), b.as_ref().len()),
+        AttributeValue::N(n) => {
+            if let Err(why) = check_number(n) {
+                return Err(Error::invalid(
+                    InvalidReason::AttributeValue,
+                    format!("the {role} `{attribute}` of table `{table}`: {why}"),
+                ));
+            }
+            (false, 0)
+        }
+        _ => (false, 0),
     };
     if empty {
         return Err(Error::invalid(
@@ -33,7 +52,21 @@ pub(crate) fn key_attribute<K: KeyValue>(
             ),
         ));
     }
-    Ok(av)
+    let limit = if role.contains("partition") {
+        MAX_PARTITION_KEY_BYTES
+    } else {
+        MAX_SORT_KEY_BYTES
+    };
+    if bytes > limit {
+        return Err(Error::invalid(
+            InvalidReason::KeyTooLarge,
+            format!(
+                "the {role} `{attribute}` of table `{table}` is {bytes} bytes; DynamoDB allows at \
+                 most {limit}: use a shorter key (a hash of the long value, say)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The primary-key map of `T`'s item with these key values, checked against `T`'s schema.
@@ -67,6 +100,50 @@ pub(crate) fn key_map<T: DynamoTable>(table: &str, pk: &T::PK, sk: Option<&T::SK
     Ok(key)
 }
 
+/// Checks an encoded item's index key attributes: where present, DynamoDB needs them non-empty,
+/// of the index key's type and within the key size limits (an absent one keeps the item out of
+/// the index, which is allowed).
+pub(crate) fn check_index_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Result<()> {
+    for index in T::INDEXES {
+        let keys = [
+            Some((index.partition_key, "index partition key")),
+            index.sort_key.map(|k| (k, "index sort key")),
+        ];
+        for (KeyAttribute { name, key_type }, role) in keys.into_iter().flatten() {
+            let Some(value) = item.get(name) else {
+                continue;
+            };
+            let fits = matches!(
+                (value, key_type),
+                (AttributeValue::S(_), KeyType::S)
+                    | (AttributeValue::N(_), KeyType::N)
+                    | (AttributeValue::B(_), KeyType::B)
+            );
+            let problem = if fits {
+                check_key_value(table, name, role, value).err()
+            } else {
+                Some(Error::invalid(
+                    InvalidReason::IndexKeyInItem,
+                    format!("the {role} `{name}` is not of type {key_type:?}"),
+                ))
+            };
+            if let Some(Error::InvalidInput { message, .. }) = problem {
+                return Err(Error::invalid(
+                    InvalidReason::IndexKeyInItem,
+                    format!(
+                        "the item with key {} cannot go into index `{}`: {message}; leave the \
+                         attribute out (`None` with `skip_serializing_if`) to keep the item out \
+                         of the index, or give it a valid value",
+                        describe_key(key_names::<T>(), item),
+                        index.name,
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks that an encoded item of `T` carries every key attribute, non-empty and of the key's
 /// type.
 pub(crate) fn check_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Result<()> {
@@ -81,9 +158,12 @@ pub(crate) fn check_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Re
             (None, _) => "is missing from the item (check serde's `rename`/`skip` on that field)",
             (Some(AttributeValue::S(s)), KeyType::S) if s.is_empty() => "is an empty string",
             (Some(AttributeValue::B(b)), KeyType::B) if b.as_ref().is_empty() => "is empty",
-            (Some(AttributeValue::S(_)), KeyType::S)
-            | (Some(AttributeValue::N(_)), KeyType::N)
-            | (Some(AttributeValue::B(_)), KeyType::B) => continue,
+            (Some(value @ AttributeValue::S(_)), KeyType::S)
+            | (Some(value @ AttributeValue::N(_)), KeyType::N)
+            | (Some(value @ AttributeValue::B(_)), KeyType::B) => {
+                check_key_value(table, attribute, role, value)?;
+                continue;
+            }
             (Some(_), _) => "has a different DynamoDB type than the table's key",
         };
         return Err(Error::invalid(
@@ -95,6 +175,19 @@ pub(crate) fn check_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Re
         ));
     }
     Ok(())
+}
+
+/// The key of `item` for messages, from its key values (no encoding needed).
+pub(crate) fn describe_item_key<T: DynamoTable>(item: &T) -> String {
+    let mut key = Item::with_capacity(2);
+    key.insert(
+        T::PARTITION_KEY.to_owned(),
+        item.partition_key().to_attribute_value(),
+    );
+    if let (Some(name), Some(sk)) = (T::SORT_KEY, item.sort_key()) {
+        key.insert(name.to_owned(), sk.to_attribute_value());
+    }
+    describe_key(key_names::<T>(), &key)
 }
 
 /// A key for messages: `(user_id="u1", order_id=7)`.

@@ -5,3 +5,4 @@
 pub(crate) mod item;
 pub(crate) mod key;
 pub(crate) mod size;
+pub(crate) mod values;

@@ -17,17 +17,44 @@ pub(crate) fn check_item_size(
 ) -> Result<()> {
     let size = item_size(item);
     if size > MAX_ITEM_BYTES {
+        let advice = match bytes_as_list(item) {
+            Some((attribute, len)) => format!(
+                "attribute `{attribute}` is a list of {len} numbers, which is how serde writes a \
+                 `Vec<u8>` (about 4 bytes per byte): store bytes as binary with \
+                 `dynamo_table::schema::Binary` or `#[serde(with = \"serde_bytes\")]`"
+            ),
+            None => {
+                "make it smaller, or keep the large part in S3 and store its address".to_owned()
+            }
+        };
         return Err(Error::invalid(
             InvalidReason::ItemTooLarge,
             format!(
                 "the item with key {} for table `{table}` is {size} bytes, over DynamoDB's 400 KB \
-                 item limit ({MAX_ITEM_BYTES} bytes, attribute names included): make it smaller, \
-                 or keep the large part in S3 and store its address",
+                 item limit ({MAX_ITEM_BYTES} bytes, attribute names included): {advice}",
                 describe_key(key, item)
             ),
         ));
     }
     Ok(())
+}
+
+/// The largest attribute that looks like bytes written as a list of numbers (a `Vec<u8>`), and
+/// its length.
+fn bytes_as_list(item: &HashMap<String, AttributeValue>) -> Option<(&str, usize)> {
+    item.iter()
+        .filter_map(|(name, value)| match value {
+            AttributeValue::L(list)
+                if list.len() >= 64
+                    && list
+                        .iter()
+                        .all(|v| matches!(v, AttributeValue::N(n) if n.parse::<u8>().is_ok())) =>
+            {
+                Some((name.as_str(), list.len()))
+            }
+            _ => None,
+        })
+        .max_by_key(|(_, len)| *len)
 }
 
 /// The size DynamoDB counts for an item: each attribute's name plus its value.

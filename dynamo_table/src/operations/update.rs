@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use super::TableRef;
-use crate::codec::item::to_attribute_value;
+use crate::codec::item::{check_value, to_attribute_value};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, LibraryPlaceholders, non_empty};
@@ -15,7 +15,6 @@ use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
 
 /// An update expression under construction: its clauses and the library's placeholders.
-#[derive(Default)]
 struct UpdateExpression {
     set: Vec<String>,
     remove: Vec<String>,
@@ -24,6 +23,16 @@ struct UpdateExpression {
 }
 
 impl UpdateExpression {
+    /// An empty update whose placeholders cannot collide with `condition`'s.
+    fn new(condition: Option<&Bound>) -> Self {
+        UpdateExpression {
+            set: Vec::new(),
+            remove: Vec::new(),
+            add: Vec::new(),
+            placeholders: LibraryPlaceholders::avoiding(condition),
+        }
+    }
+
     fn text(&self) -> String {
         let mut clauses = Vec::new();
         for (word, parts) in [
@@ -74,7 +83,7 @@ pub(crate) async fn update<T: DynamoTable>(
             ),
         ));
     };
-    let mut update = UpdateExpression::default();
+    let mut update = UpdateExpression::new(condition.as_ref());
     let mut attributes: Vec<(String, AttributeValue)> = patch.into_iter().collect();
     attributes.sort_by(|a, b| a.0.cmp(&b.0));
     for (attribute, value) in attributes {
@@ -87,6 +96,7 @@ pub(crate) async fn update<T: DynamoTable>(
             }
             refuse_key_attribute::<T>(&table.name, &attribute, "change")?;
         }
+        check_value(&table.name, &format!("the update of `{attribute}`"), &value)?;
         let name = update.placeholders.name(&attribute);
         let value = update.placeholders.value(value);
         update.set.push(format!("{name} = {value}"));
@@ -118,7 +128,7 @@ pub(crate) async fn remove_attributes<T: DynamoTable>(
             "remove_attributes needs at least one attribute name",
         ));
     }
-    let mut update = UpdateExpression::default();
+    let mut update = UpdateExpression::new(None);
     for attribute in attributes {
         refuse_key_attribute::<T>(&table.name, attribute, "remove")?;
         let name = update.placeholders.name(attribute);
@@ -142,7 +152,7 @@ pub(crate) async fn increment<T: DynamoTable>(
             "an increment needs at least one (attribute, amount) pair",
         ));
     }
-    let mut update = UpdateExpression::default();
+    let mut update = UpdateExpression::new(None);
     for (attribute, amount) in increments {
         refuse_key_attribute::<T>(&table.name, attribute, "increment")?;
         if update.placeholders.names.values().any(|a| a == attribute) {
@@ -157,7 +167,29 @@ pub(crate) async fn increment<T: DynamoTable>(
             .value(AttributeValue::N(amount.to_string()));
         update.add.push(format!("{name} {value}"));
     }
-    send(table, key, update, None).await
+    send(table, key, update, None)
+        .await
+        .map_err(|error| match error {
+            // DynamoDB's message names no attribute: name them, and the likely cause.
+            Error::Validation {
+                table,
+                operation,
+                message,
+                source,
+            } => {
+                let names: Vec<String> = increments.iter().map(|(a, _)| format!("`{a}`")).collect();
+                Error::Validation {
+                    message: format!(
+                        "{message} (incrementing {}: each must be a number attribute, or missing)",
+                        names.join(", ")
+                    ),
+                    table,
+                    operation,
+                    source,
+                }
+            }
+            other => other,
+        })
 }
 
 async fn send(
@@ -170,6 +202,7 @@ async fn send(
     let LibraryPlaceholders {
         mut names,
         mut values,
+        ..
     } = update.placeholders;
     let condition_text = condition.map(|c| {
         names.extend(c.names);

@@ -1,6 +1,7 @@
 //! Turning `aws-sdk-dynamodb` errors into [`Error`] with the table, operation and endpoint named:
 //! the one place that knows DynamoDB's error codes.
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::error::{Error, ErrorKind};
@@ -23,6 +24,16 @@ pub(crate) fn kind_of_code(code: &str) -> ErrorKind {
     }
 }
 
+/// What an HTTP status means when the body is not DynamoDB's: a 4xx is final, anything else
+/// (a 5xx, or a 2xx cut short) may pass on a retry.
+fn kind_of_status(status: u16) -> ErrorKind {
+    if (400..500).contains(&status) {
+        ErrorKind::Service
+    } else {
+        ErrorKind::ServerError
+    }
+}
+
 /// What a request was about, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RequestContext<'a> {
@@ -33,19 +44,28 @@ pub(crate) struct RequestContext<'a> {
 
 impl RequestContext<'_> {
     /// Classifies an SDK error of any operation.
-    pub(crate) fn error<E, R>(&self, err: SdkError<E, R>) -> Error
+    pub(crate) fn error<E>(&self, err: SdkError<E, HttpResponse>) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
     {
         let table = self.table.to_owned();
         let operation = self.operation;
         match &err {
             SdkError::ServiceError(service) => {
-                let code = service.err().code().unwrap_or("Unknown").to_owned();
-                let message = service.err().message().unwrap_or_default().to_owned();
+                let status = service.raw().status().as_u16();
+                let (code, kind) = match service.err().code() {
+                    Some(code) => (code.to_owned(), kind_of_code(code)),
+                    // Not DynamoDB's error shape (a gateway's page, another service): a 5xx may
+                    // pass on a retry, anything else is final.
+                    None => (format!("HTTP {status}"), kind_of_status(status)),
+                };
+                let message = match service.err().message() {
+                    Some(message) if !message.is_empty() => message.to_owned(),
+                    // Not DynamoDB's own error shape: say what answered instead.
+                    _ => self.describe_answer(service.raw()),
+                };
                 let source = Box::new(err);
-                match kind_of_code(&code) {
+                match kind {
                     ErrorKind::TableNotFound => Error::TableNotFound {
                         table,
                         endpoint: self.endpoint.to_owned(),
@@ -88,7 +108,20 @@ impl RequestContext<'_> {
             {
                 self.config_error(err)
             }
-            SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => Error::Unreachable {
+            // An answer that is not a DynamoDB response: a proxy's error page, another service, or
+            // a response cut short. Only a 4xx is final; anything else may pass on a retry.
+            SdkError::ResponseError(response) => {
+                let status = response.raw().status().as_u16();
+                Error::Service {
+                    table,
+                    operation,
+                    kind: kind_of_status(status),
+                    code: format!("HTTP {status}"),
+                    message: self.describe_answer(response.raw()),
+                    source: Box::new(err),
+                }
+            }
+            SdkError::DispatchFailure(_) => Error::Unreachable {
                 endpoint: self.endpoint.to_owned(),
                 operation,
                 table,
@@ -105,6 +138,22 @@ impl RequestContext<'_> {
                 source: Box::new(err),
             },
         }
+    }
+
+    /// What answered, for an answer that is not DynamoDB's: status and the start of the body.
+    fn describe_answer(&self, raw: &HttpResponse) -> String {
+        let body = raw
+            .body()
+            .bytes()
+            .map(|bytes| String::from_utf8_lossy(&bytes[..bytes.len().min(160)]).into_owned())
+            .unwrap_or_default();
+        let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!(
+            "{} answered HTTP {} with a body that is not a DynamoDB response (`{body}`): check \
+             that the endpoint is DynamoDB and not a proxy or another service",
+            self.endpoint,
+            raw.status().as_u16()
+        )
     }
 
     fn config_error<E, R>(&self, err: SdkError<E, R>) -> Error

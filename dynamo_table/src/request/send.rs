@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::time::Instant;
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use tracing::Instrument;
 
@@ -21,17 +22,16 @@ pub(crate) trait Measured {
 
 impl Connection {
     /// Sends `request` for `operation` on `table`, inside a span, and records its capacity.
-    pub(crate) async fn observed<O, E, R>(
+    pub(crate) async fn observed<O, E>(
         &self,
         operation: &'static str,
         table: &str,
         side: Side,
-        request: impl Future<Output = std::result::Result<O, SdkError<E, R>>>,
+        request: impl Future<Output = std::result::Result<O, SdkError<E, HttpResponse>>>,
     ) -> Result<(O, Capacity)>
     where
         O: Measured,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
     {
         let span = tracing::debug_span!(
             "dynamo_table",
@@ -73,8 +73,8 @@ impl Connection {
 }
 
 /// `.send().observed_by(&connection, "GetItem", table, Side::Read).await` at a call site.
-pub(crate) trait ObserveExt<O, E, R>:
-    Future<Output = std::result::Result<O, SdkError<E, R>>> + Sized
+pub(crate) trait ObserveExt<O, E>:
+    Future<Output = std::result::Result<O, SdkError<E, HttpResponse>>> + Sized
 {
     /// [`Connection::observed`] on this request.
     fn observed_by(
@@ -87,14 +87,13 @@ pub(crate) trait ObserveExt<O, E, R>:
     where
         O: Measured,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
     {
         connection.observed(operation, table, side, self)
     }
 }
 
-impl<F, O, E, R> ObserveExt<O, E, R> for F where
-    F: Future<Output = std::result::Result<O, SdkError<E, R>>>
+impl<F, O, E> ObserveExt<O, E> for F where
+    F: Future<Output = std::result::Result<O, SdkError<E, HttpResponse>>>
 {
 }
 

@@ -354,20 +354,18 @@ impl<T: DynamoTable> Read<T> {
     /// Every page from the cursor on, fetched lazily, one request per page.
     pub(crate) fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
         enum State {
-            Start,
+            /// Before the first request: check the read, then start at the cursor, if any.
+            First(Option<HashMap<String, AttributeValue>>),
             At(HashMap<String, AttributeValue>),
             Done,
         }
-        let first = match &self.cursor {
-            Some(c) => State::At(c.key.clone()),
-            None => State::Start,
-        };
+        let first = State::First(self.cursor.as_ref().map(|c| c.key.clone()));
         stream::try_unfold((self, first), |(mut read, state)| async move {
             let start = match state {
                 State::Done => return Ok(None),
-                State::Start => {
+                State::First(start) => {
                     read.check()?;
-                    None
+                    start
                 }
                 State::At(key) => Some(key),
             };

@@ -14,7 +14,7 @@ use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, IntoExpression, LibraryPlaceholders};
 use crate::operations::TableRef;
 use crate::request::capacity::Capacity;
-use crate::schema::{DynamoTable, KeyNames, KeyValue};
+use crate::schema::{DynamoTable, KeyNames, KeyType, KeyValue};
 
 /// A condition on the sort key of a query.
 ///
@@ -107,6 +107,16 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
 
     /// Only items whose sort key meets `condition`.
     pub fn sort_key(mut self, condition: SortCondition<SK>) -> Self {
+        if matches!(condition, SortCondition::BeginsWith(_)) && SK::KEY_TYPE == KeyType::N {
+            let sk = self.read.key_names.sort.unwrap_or_default();
+            self.read.fail(Error::invalid(
+                InvalidReason::BeginsWithNumber,
+                format!(
+                    "`begins_with` needs a string or binary sort key, and `{sk}` is a number: \
+                     use `SortCondition::Between` (or `Ge` / `Lt`) for a numeric range"
+                ),
+            ));
+        }
         if self.read.key_names.sort.is_none() {
             let what = self.read.index.as_deref().map_or_else(
                 || format!("table `{}`", self.read.table.name),
@@ -135,7 +145,8 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
         let Some((pk_name, pk_value)) = self.partition else {
             return self.read;
         };
-        let mut placeholders = LibraryPlaceholders::default();
+        // The filter is sent in the same request: step around its placeholders.
+        let mut placeholders = LibraryPlaceholders::avoiding(self.read.filter.iter());
         let mut text = format!(
             "{} = {}",
             placeholders.name(pk_name),
@@ -154,8 +165,12 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
                 SortCondition::Le(k) => value(k).map(|v| format!("{sk} <= {v}")),
                 SortCondition::Gt(k) => value(k).map(|v| format!("{sk} > {v}")),
                 SortCondition::Ge(k) => value(k).map(|v| format!("{sk} >= {v}")),
-                SortCondition::Between(low, high) => value(low)
-                    .and_then(|lo| value(high).map(|hi| format!("{sk} BETWEEN {lo} AND {hi}"))),
+                SortCondition::Between(low, high) => check_range(&table, sk_name, low, high)
+                    .and_then(|()| {
+                        value(low).and_then(|lo| {
+                            value(high).map(|hi| format!("{sk} BETWEEN {lo} AND {hi}"))
+                        })
+                    }),
                 SortCondition::BeginsWith(prefix) => {
                     let v = placeholders.value(AttributeValue::S(prefix.clone()));
                     Ok(format!("begins_with({sk}, {v})"))
@@ -172,4 +187,30 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
         self.read.key_condition = Some(placeholders.bind(text));
         self.read
     }
+}
+
+/// Refuses `BETWEEN low AND high` with `low` above `high`, which DynamoDB rejects.
+fn check_range<K: KeyValue>(table: &str, attribute: &str, low: &K, high: &K) -> Result<()> {
+    let (low_value, high_value) = (low.to_attribute_value(), high.to_attribute_value());
+    let inverted = match (&low_value, &high_value) {
+        (AttributeValue::S(l), AttributeValue::S(h)) => l.as_bytes() > h.as_bytes(),
+        (AttributeValue::B(l), AttributeValue::B(h)) => l.as_ref() > h.as_ref(),
+        (AttributeValue::N(l), AttributeValue::N(h)) => {
+            match (l.parse::<i128>(), h.parse::<i128>()) {
+                (Ok(l), Ok(h)) => l > h,
+                _ => l.parse::<f64>().ok() > h.parse::<f64>().ok(),
+            }
+        }
+        _ => false,
+    };
+    if inverted {
+        return Err(Error::invalid(
+            InvalidReason::SortRange,
+            format!(
+                "the range on sort key `{attribute}` of table `{table}` runs from {low:?} down to \
+                 {high:?}: DynamoDB needs the low end first, so swap them"
+            ),
+        ));
+    }
+    Ok(())
 }
