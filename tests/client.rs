@@ -299,3 +299,85 @@ async fn a_table_can_bring_its_own_client() {
         Some(entry)
     );
 }
+
+/// A server that answers every request with `status` and an HTML page, as a proxy or a load
+/// balancer in front of the wrong thing would.
+async fn html_server(status: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut request).await;
+                let body = "<html><body><h1>Bad Gateway</h1> nginx</body></html>";
+                let response = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: text/html\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn an_endpoint_that_is_not_dynamodb_is_named_with_what_it_answered() {
+    for status in ["502 Bad Gateway", "200 OK", "404 Not Found"] {
+        let endpoint = html_server(status).await;
+        let client = DynamoClient::new(&isolated_config(Some("us-east-1"), Some(&endpoint)));
+        let err = client
+            .table::<User>()
+            .get(("u1".to_owned(), None))
+            .await
+            .unwrap_err();
+        let message = err.to_string();
+        let code = &status[..3];
+        assert!(
+            message.contains(&format!("answered HTTP {code}")),
+            "{status}: {message}"
+        );
+        assert!(
+            message.contains("Bad Gateway</h1> nginx"),
+            "{status}: {message}"
+        );
+        assert!(message.contains(&endpoint), "{status}: {message}");
+        // A 4xx is final; anything else may pass on a retry.
+        assert_eq!(err.is_retryable(), code != "404", "{status}: {err:?}");
+    }
+}
+
+/// The SDK's hook for per-service settings (`AWS_ENDPOINT_URL_DYNAMODB`, a profile's
+/// `services` section), answering as the environment would.
+#[derive(Debug)]
+struct ServiceEndpoint(&'static str);
+
+impl aws_types::service_config::LoadServiceConfig for ServiceEndpoint {
+    fn load_config(&self, key: aws_types::service_config::ServiceConfigKey<'_>) -> Option<String> {
+        (key.service_id() == "DynamoDB" && key.env() == "AWS_ENDPOINT_URL")
+            .then(|| self.0.to_owned())
+    }
+}
+
+#[tokio::test]
+async fn errors_name_the_dynamodb_endpoint_the_environment_sets() {
+    let local = LocalDynamo::start().unwrap();
+    let endpoint: &'static str = Box::leak(local.endpoint().to_owned().into_boxed_str());
+    let config = isolated_config(Some("us-east-1"), None)
+        .into_builder()
+        .service_config(ServiceEndpoint(endpoint))
+        .build();
+    let client = DynamoClient::new(&config);
+    assert_eq!(client.endpoint(), endpoint);
+    // The request goes there too, and the error names it.
+    let err = client
+        .table::<User>()
+        .get(("u1".to_owned(), None))
+        .await
+        .unwrap_err();
+    assert!(err.is_table_not_found(), "{err:?}");
+    assert!(err.to_string().contains(endpoint), "{err}");
+}

@@ -276,8 +276,9 @@ async fn user_placeholders_never_collide_with_the_librarys() {
         .unwrap();
     assert_eq!((o.total, o.note.as_str()), (5.0, "changed"));
 
-    // The library's own prefix is refused in user expressions, so the two sets are disjoint.
-    let refused = orders
+    // The library's own prefix is the user's to use too: the library steps around it, and the
+    // condition and the update each keep their own values.
+    orders
         .update_with_condition(
             ("u1".into(), Some("o1".into())),
             json!({ "total": 6 }),
@@ -285,13 +286,23 @@ async fn user_placeholders_never_collide_with_the_librarys() {
             json!({ ":dt_v0": 5 }),
         )
         .await
+        .unwrap();
+    let o = orders
+        .get(("u1".into(), Some("o1".into())))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(o.total, 6.0);
+    let err = orders
+        .update_with_condition(
+            ("u1".into(), Some("o1".into())),
+            json!({ "total": 7 }),
+            "#total = :dt_v0",
+            json!({ ":dt_v0": 5 }),
+        )
+        .await
         .unwrap_err();
-    assert!(
-        refused
-            .to_string()
-            .contains("keeps for its own placeholders"),
-        "{refused}"
-    );
+    assert!(err.is_conditional_check_failed(), "{err}");
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+pub mod expressions;
 pub mod fault_proxy;
 
 use std::sync::Mutex;
