@@ -1,5 +1,5 @@
-//! The expression checker never panics, and no input makes it slow: 100,000 seeded random and
-//! mutated expressions, each parsed under `catch_unwind`.
+//! The expression checker and the page-token decoder never panic, and no input makes them
+//! slow: 100,000 seeded random and mutated inputs each, under `catch_unwind`.
 
 mod support;
 
@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use dynamo_table::expression::Expression;
+use dynamo_table::read::Cursor;
 use support::expressions::{Generator, mutate};
 
 #[test]
@@ -54,4 +55,51 @@ fn the_checker_survives_100k_hostile_inputs() {
     // at most 4 KB, must parse in well under a second even in a debug build.
     assert!(slowest.0 < Duration::from_millis(500), "{slowest:?}");
     assert!(elapsed < Duration::from_secs(60), "{elapsed:?}");
+}
+
+#[test]
+fn the_token_decoder_survives_100k_hostile_inputs() {
+    let started = Instant::now();
+    let mut rng = fastrand::Rng::with_seed(13);
+    // Seeds: real token shapes (version 1, unsigned and signed-looking), then mutations.
+    let alphabet: Vec<char> = ('A'..='Z')
+        .chain('a'..='z')
+        .chain('0'..='9')
+        .chain(['-', '_', '=', '+', '/', ' ', '\u{e9}'])
+        .collect();
+    let (mut panics, mut decoded) = (0, 0);
+    // Two valid tokens: unsigned, of a table; signed, of an index with a number key.
+    const VALID: [&str; 2] = [
+        "AQAHBwcHBwcHBwcHBwcHBwcHBgBvcmRlcnMAAAEHAHVzZXJfaWQBAgAAAHUx",
+        "AQEJCQkJCQkJCQkJCQkJCQkJBgBvcmRlcnMJAGJ5X3N0YXR1cwIGAHN0YXR1cwEEAAAAcGFpZAMAc2VxAgIAAAA0MgUF\
+         BQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUF",
+    ];
+    for valid in VALID {
+        assert!(Cursor::<()>::from_token(valid).is_ok(), "{valid}");
+    }
+    let mut last = VALID[0].to_owned();
+    for i in 0..100_000 {
+        let token: String = match i % 4 {
+            0 => (0..rng.usize(0..200))
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect(),
+            1 => mutate(&mut rng, &last),
+            _ => mutate(&mut rng, VALID[i % 2]),
+        };
+        match catch_unwind(AssertUnwindSafe(|| Cursor::<()>::from_token(&token))) {
+            Ok(result) => decoded += usize::from(result.is_ok()),
+            Err(_) => {
+                panics += 1;
+                eprintln!("panicked on `{}`", token.escape_debug());
+            }
+        }
+        if !token.is_empty() {
+            last = token;
+        }
+    }
+    println!(
+        "100000 tokens in {:.1?}: {decoded} decoded, {panics} panics",
+        started.elapsed()
+    );
+    assert_eq!(panics, 0);
 }

@@ -112,6 +112,23 @@ impl DynamoClient {
         self
     }
 
+    /// Signs every page token (cursor) this client hands out with `key` (HMAC-SHA256), and
+    /// accepts only tokens it signed: a client that alters a token, or makes one up, gets
+    /// [`InvalidReason::TokenSignature`](crate::error::InvalidReason::TokenSignature). Use a
+    /// secret of at least 32 random bytes, the same on every server that resumes the tokens.
+    ///
+    /// ```
+    /// # async fn run() {
+    /// # let config = dynamo_table::config::auto_config().await;
+    /// let client = dynamo_table::DynamoClient::new(&config).with_token_key(b"32 bytes of secret, not this one");
+    /// # let _ = client;
+    /// # }
+    /// ```
+    pub fn with_token_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.conn.token_key = Some(Arc::from(key.as_ref()));
+        self
+    }
+
     /// How many requests one batch call keeps in flight at once.
     pub fn batch_concurrency(&self) -> usize {
         self.conn.batch_concurrency

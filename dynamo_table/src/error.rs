@@ -350,8 +350,17 @@ pub enum InvalidReason {
     Limit,
     /// A strongly consistent read of a global secondary index.
     ConsistentReadOnGlobalIndex,
-    /// A cursor from another table, index or query.
+    /// A cursor from another table or index.
     CursorMismatch,
+    /// A cursor from another query of the same table or index (another key, sort condition,
+    /// filter or direction).
+    CursorOtherQuery,
+    /// A page token that does not decode.
+    TokenMalformed,
+    /// A page token of a format version this version does not read.
+    TokenVersion,
+    /// A page token whose signature does not match the client's token key, or that lacks one.
+    TokenSignature,
     /// A sort-key condition on a table or index without a sort key.
     NoSortKey,
     /// A scan segment outside its total.

@@ -16,6 +16,8 @@ pub(crate) struct Connection {
     pub endpoint: Arc<str>,
     pub prefix: Arc<str>,
     pub batch_concurrency: usize,
+    /// The key page tokens are signed with, if the application set one.
+    pub token_key: Option<Arc<[u8]>>,
 }
 
 impl Connection {
@@ -25,6 +27,7 @@ impl Connection {
             endpoint: Arc::from(endpoint),
             prefix: Arc::from(""),
             batch_concurrency: DEFAULT_BATCH_CONCURRENCY,
+            token_key: None,
         }
     }
 

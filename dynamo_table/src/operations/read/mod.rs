@@ -5,6 +5,7 @@ mod page;
 mod plan;
 mod query;
 mod scan;
+mod token;
 
 pub use page::{Cursor, QueryResult};
 pub use query::{Query, SortCondition};

@@ -1,4 +1,4 @@
-//! Pages of query and scan results, and the cursors that resume them.
+//! Pages of query and scan results, and the cursors (page tokens) that resume them.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -6,51 +6,122 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::token::{self, QueryFingerprint, TokenParts};
 use crate::error::{Error, InvalidReason, Result};
 use crate::request::capacity::Capacity;
 
 /// Where a page stopped: DynamoDB's `LastEvaluatedKey`, exactly as returned (for an index it
-/// holds the index keys and the table keys), tied to the table and index it came from.
+/// holds the index keys and the table keys), tied to the table, the index and the query it came
+/// from.
 ///
 /// Pass it back to the same query or scan to get the next page. Using it on another table or
-/// index is refused with [`Error::InvalidInput`].
+/// index, or on another query of the same one (another key, sort condition, filter or order), is
+/// refused with [`Error::InvalidInput`].
+///
+/// A web API hands the next page's cursor to its client as a page token:
+/// [`Cursor::to_token`] gives an opaque, URL-safe string, and [`Cursor::from_token`] turns it
+/// back (`Cursor` also serializes as that string with serde). With
+/// [`DynamoClient::with_token_key`](crate::DynamoClient::with_token_key), tokens are signed and
+/// only tokens the application handed out are accepted.
 ///
 /// ```no_run
 /// # use dynamo_table::DynamoTable;
+/// # use dynamo_table::read::Cursor;
 /// # use serde::{Deserialize, Serialize};
 /// # #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
 /// # #[dynamo(table = "users")]
 /// # struct User { #[dynamo(pk)] user_id: String }
-/// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
-/// let mut cursor = None;
-/// loop {
-///     let page = users.scan().limit(100).after(cursor).page().await?;
-///     println!("{} users", page.items.len());
-///     cursor = page.start_cursor();
-///     if cursor.is_none() { break; }
-/// }
+/// # async fn run(users: dynamo_table::Table<User>, from_request: Option<String>) -> Result<(), dynamo_table::Error> {
+/// // GET /users?page=<token>
+/// let cursor = from_request.as_deref().map(Cursor::from_token).transpose()?;
+/// let page = users.scan().limit(100).after(cursor).page().await?;
+/// let next_page_token: Option<String> = page.start_cursor().map(|c| c.to_token());
+/// # let _ = next_page_token;
 /// # Ok(()) }
 /// ```
 pub struct Cursor<T> {
     pub(crate) table: String,
     pub(crate) index: Option<Cow<'static, str>>,
     pub(crate) key: HashMap<String, AttributeValue>,
+    /// The fingerprint of the query the cursor came from.
+    query: QueryFingerprint,
+    signature: Option<[u8; 32]>,
     _items: PhantomData<fn() -> T>,
 }
 
 impl<T> Cursor<T> {
+    /// A cursor where a page of the query with fingerprint `query` stopped, signed if the
+    /// client has a token key.
     pub(crate) fn new(
         table: &str,
         index: Option<Cow<'static, str>>,
         key: HashMap<String, AttributeValue>,
+        query: QueryFingerprint,
+        token_key: Option<&[u8]>,
     ) -> Self {
-        Cursor {
+        let mut cursor = Cursor {
             table: table.to_owned(),
             index,
             key,
+            query,
+            signature: None,
             _items: PhantomData,
+        };
+        if let Some(key) = token_key {
+            cursor.signature = Some(token::sign(key, &cursor.parts()));
         }
+        cursor
+    }
+
+    fn parts(&self) -> TokenParts {
+        TokenParts {
+            table: self.table.clone(),
+            index: self.index.as_deref().map(str::to_owned),
+            key: self.key.clone(),
+            query: self.query,
+            signature: self.signature,
+        }
+    }
+
+    /// The cursor as an opaque, URL-safe page token (base64url, versioned; signed when the
+    /// client that made it has a token key).
+    ///
+    /// ```no_run
+    /// # fn run(page: dynamo_table::read::QueryResult<()>) {
+    /// if let Some(cursor) = page.start_cursor() {
+    ///     let token: String = cursor.to_token(); // hand it to the client
+    ///     # let _ = token;
+    /// }
+    /// # }
+    /// ```
+    pub fn to_token(&self) -> String {
+        token::encode(&self.parts())
+    }
+
+    /// The cursor a page token stands for. A token that does not decode, or has another format
+    /// version, is refused here ([`InvalidReason::TokenMalformed`],
+    /// [`InvalidReason::TokenVersion`]); one of another query, or with a signature the client
+    /// does not accept, when the read starts ([`InvalidReason::CursorOtherQuery`],
+    /// [`InvalidReason::TokenSignature`]).
+    ///
+    /// ```
+    /// use dynamo_table::error::InvalidReason;
+    /// use dynamo_table::read::Cursor;
+    /// let err = Cursor::<()>::from_token("made-up").unwrap_err();
+    /// assert_eq!(err.invalid_reason(), Some(InvalidReason::TokenMalformed));
+    /// ```
+    pub fn from_token(token: &str) -> Result<Self> {
+        let parts = token::decode(token)?;
+        Ok(Cursor {
+            table: parts.table,
+            index: parts.index.map(Cow::Owned),
+            key: parts.key,
+            query: parts.query,
+            signature: parts.signature,
+            _items: PhantomData,
+        })
     }
 
     /// The `LastEvaluatedKey` map.
@@ -68,24 +139,41 @@ impl<T> Cursor<T> {
         self.index.as_deref()
     }
 
-    /// Checks that this cursor belongs to `table` / `index`.
-    pub(crate) fn check(&self, table: &str, index: Option<&str>) -> Result<()> {
-        if self.table == table && self.index.as_deref() == index {
-            return Ok(());
-        }
+    /// Checks that this cursor can resume the read of `table` / `index` whose fingerprint is
+    /// `query`, on a client with `token_key`.
+    pub(crate) fn check(
+        &self,
+        table: &str,
+        index: Option<&str>,
+        query: QueryFingerprint,
+        token_key: Option<&[u8]>,
+    ) -> Result<()> {
         let place = |t: &str, i: Option<&str>| match i {
             Some(i) => format!("index `{i}` of table `{t}`"),
             None => format!("table `{t}`"),
         };
-        Err(Error::invalid(
-            InvalidReason::CursorMismatch,
-            format!(
-                "this cursor comes from {} and cannot resume a read of {}: pass the cursor of \
-                 the same query",
-                place(&self.table, self.index.as_deref()),
-                place(table, index)
-            ),
-        ))
+        if self.table != table || self.index.as_deref() != index {
+            return Err(Error::invalid(
+                InvalidReason::CursorMismatch,
+                format!(
+                    "this cursor comes from {} and cannot resume a read of {}: pass the cursor \
+                     of the same query",
+                    place(&self.table, self.index.as_deref()),
+                    place(table, index)
+                ),
+            ));
+        }
+        if self.query != query {
+            return Err(Error::invalid(
+                InvalidReason::CursorOtherQuery,
+                format!(
+                    "this cursor comes from another query of {} (another key, sort condition, \
+                     filter or order): it only resumes the query it came from",
+                    place(table, index)
+                ),
+            ));
+        }
+        token::verify(token_key, &self.parts())
     }
 }
 
@@ -95,6 +183,8 @@ impl<T> Clone for Cursor<T> {
             table: self.table.clone(),
             index: self.index.clone(),
             key: self.key.clone(),
+            query: self.query,
+            signature: self.signature,
             _items: PhantomData,
         }
     }
@@ -102,7 +192,7 @@ impl<T> Clone for Cursor<T> {
 
 impl<T> PartialEq for Cursor<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.table == other.table && self.index == other.index && self.key == other.key
+        self.parts() == other.parts()
     }
 }
 
@@ -112,7 +202,22 @@ impl<T> fmt::Debug for Cursor<T> {
             .field("table", &self.table)
             .field("index", &self.index)
             .field("key", &self.key)
+            .field("signed", &self.signature.is_some())
             .finish()
+    }
+}
+
+/// A cursor serializes as its page token.
+impl<T> Serialize for Cursor<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_token())
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Cursor<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let token = String::deserialize(deserializer)?;
+        Cursor::from_token(&token).map_err(serde::de::Error::custom)
     }
 }
 

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 
 use super::page::{Cursor, QueryResult, RawPage};
+use super::token::{QueryFingerprint, fingerprint, push_value};
 use crate::codec::item::decode;
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, IntoExpression, non_empty};
@@ -186,18 +187,57 @@ impl<T: DynamoTable> Read<T> {
         self.limit = Some(limit);
     }
 
+    /// The cursor to start after; checked against the read when it starts, once the read is
+    /// fully described.
     pub(crate) fn set_cursor(&mut self, cursor: Option<Cursor<T>>) {
-        if let Some(cursor) = &cursor
-            && let Err(e) = cursor.check(&self.table.name, self.index.as_deref())
-        {
-            self.fail(e);
-        }
         self.cursor = cursor;
+    }
+
+    /// What this read is, as a fingerprint: table, index, key condition, filter, order and
+    /// segment (not the page size). A cursor resumes only a read with the same fingerprint.
+    fn fingerprint(&self) -> QueryFingerprint {
+        fn text(bytes: &mut Vec<u8>, t: &str) {
+            bytes.extend_from_slice(&(t.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(t.as_bytes());
+        }
+        let mut bytes = Vec::with_capacity(256);
+        text(&mut bytes, &self.table.name);
+        text(&mut bytes, self.index.as_deref().unwrap_or(""));
+        for bound in [&self.key_condition, &self.filter] {
+            let Some(bound) = bound else {
+                text(&mut bytes, "-");
+                continue;
+            };
+            text(&mut bytes, &bound.text);
+            let mut names: Vec<(&String, &String)> = bound.names.iter().collect();
+            names.sort();
+            for (placeholder, attribute) in names {
+                text(&mut bytes, placeholder);
+                text(&mut bytes, attribute);
+            }
+            let mut values: Vec<(&String, &AttributeValue)> = bound.values.iter().collect();
+            values.sort_by(|a, b| a.0.cmp(b.0));
+            for (placeholder, value) in values {
+                text(&mut bytes, placeholder);
+                push_value(&mut bytes, value);
+            }
+        }
+        text(&mut bytes, if self.forward { "asc" } else { "desc" });
+        text(&mut bytes, &format!("{:?}", self.segment));
+        fingerprint(&bytes)
     }
 
     fn check(&mut self) -> Result<()> {
         if let Some(problem) = self.problem.take() {
             return Err(problem);
+        }
+        if let Some(cursor) = &self.cursor {
+            cursor.check(
+                &self.table.name,
+                self.index.as_deref(),
+                self.fingerprint(),
+                self.table.conn.token_key.as_deref(),
+            )?;
         }
         if self.consistent && self.global_index {
             return Err(Error::invalid(
@@ -317,9 +357,15 @@ impl<T: DynamoTable> Read<T> {
             consumed_capacity: raw.capacity,
             count: raw.count,
             scanned_count: raw.scanned_count,
-            next: raw
-                .last_key
-                .map(|key| Cursor::new(&self.table.name, self.index.clone(), key)),
+            next: raw.last_key.map(|key| {
+                Cursor::new(
+                    &self.table.name,
+                    self.index.clone(),
+                    key,
+                    self.fingerprint(),
+                    self.table.conn.token_key.as_deref(),
+                )
+            }),
         })
     }
 
