@@ -433,6 +433,70 @@ impl<T: DynamoTable> Read<T> {
             .try_flatten()
     }
 
+    /// Every item of a scan split into `segments` parallel segments, at most `concurrency` of
+    /// them read at once, merged into one stream in no particular order. Memory holds one page
+    /// per segment being read; dropping the stream stops every segment.
+    pub(crate) fn parallel_items(
+        mut self,
+        segments: u32,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static {
+        let refused = self
+            .problem
+            .take()
+            .or_else(|| self.parallel_problem(segments));
+        let total = i32::try_from(segments).unwrap_or(i32::MAX);
+        let reads: Vec<Read<T>> = match refused {
+            Some(_) => Vec::new(),
+            None => (0..total).map(|s| self.for_segment(s, total)).collect(),
+        };
+        let refusal = stream::iter(refused.map(Err));
+        let merged = stream::iter(reads.into_iter().map(|read| Box::pin(read.items())))
+            .flatten_unordered(concurrency.max(1));
+        refusal.chain(merged)
+    }
+
+    /// Why this read cannot be split into `segments` parallel segments, if it cannot.
+    fn parallel_problem(&self, segments: u32) -> Option<Error> {
+        let why = if self.key_condition.is_some() {
+            "a query reads one partition; only a scan splits into segments"
+        } else if self.segment.is_some() {
+            "this scan already reads one segment: drop `.segment(...)`"
+        } else if self.cursor.is_some() {
+            "a cursor resumes one segment, not a parallel scan: drop `.after(...)`"
+        } else if !(1..=1_000_000).contains(&segments) {
+            "the number of segments must be 1 to 1,000,000"
+        } else {
+            return None;
+        };
+        Some(Error::invalid(
+            InvalidReason::Segment,
+            format!(
+                "a parallel scan of `{}` with {segments} segments: {why}",
+                self.table.name
+            ),
+        ))
+    }
+
+    /// This read, restricted to segment `segment` of `total`.
+    fn for_segment(&self, segment: i32, total: i32) -> Read<T> {
+        Read {
+            table: self.table.clone(),
+            index: self.index.clone(),
+            key_names: self.key_names,
+            key_condition: None,
+            filter: self.filter.clone(),
+            limit: self.limit,
+            cursor: None,
+            consistent: self.consistent,
+            forward: self.forward,
+            segment: Some((segment, total)),
+            global_index: self.global_index,
+            problem: None,
+            _items: PhantomData,
+        }
+    }
+
     /// The first matching item, reading pages until one matches or the data ends.
     pub(crate) async fn first(mut self) -> Result<Option<T>> {
         if self.filter.is_none() && self.limit.is_none() {

@@ -55,7 +55,35 @@ impl<T: DynamoTable> Scan<T> {
         self.read
     }
 
-    /// Reads only segment `segment` of `total` (a parallel scan: run one scan per segment).
+    /// Every item of the scan, read as `segments` parallel segments with at most `concurrency`
+    /// requests in flight, merged into one stream (in no particular order). Each item comes
+    /// exactly once; capacity is counted per request as for any read; memory holds one page per
+    /// segment being read. Dropping the stream stops every segment: no request is sent after.
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use futures::StreamExt;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Debug, Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String }
+    /// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+    /// let mut all = users.scan().limit(500).parallel_stream(8, 4);
+    /// while let Some(user) = all.next().await {
+    ///     println!("{:?}", user?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn parallel_stream(
+        self,
+        segments: u32,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static {
+        Box::pin(self.read.parallel_items(segments, concurrency))
+    }
+
+    /// Reads only segment `segment` of `total` (a parallel scan by hand: run one scan per
+    /// segment; [`Scan::parallel_stream`] does it for you).
     pub fn segment(mut self, segment: u32, total: u32) -> Self {
         match (i32::try_from(segment), i32::try_from(total)) {
             (Ok(s), Ok(t)) if s < t && (1..=1_000_000).contains(&t) => {
