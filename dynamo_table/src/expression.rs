@@ -40,6 +40,8 @@ pub struct Expression {
     values: Vec<String>,
     /// The first element of every path (`status`, `#status`): the top-level attributes read.
     heads: Vec<String>,
+    /// The whole expression is one parenthesized group.
+    grouped: bool,
     renames: Vec<(String, String)>,
 }
 
@@ -54,6 +56,7 @@ impl Expression {
                 names: found.names,
                 values: found.values,
                 heads: found.heads,
+                grouped: found.grouped,
                 renames: Vec::new(),
             }),
             Err(e) => {
@@ -77,13 +80,20 @@ impl Expression {
 
     /// Used by `expr!`, which has run the same checks at compile time.
     #[doc(hidden)]
-    pub fn __checked(text: &'static str, names: &[&str], values: &[&str], heads: &[&str]) -> Self {
+    pub fn __checked(
+        text: &'static str,
+        names: &[&str],
+        values: &[&str],
+        heads: &[&str],
+        grouped: bool,
+    ) -> Self {
         let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
         Expression {
             text: Cow::Borrowed(text),
             names: owned(names),
             values: owned(values),
             heads: owned(heads),
+            grouped,
             renames: Vec::new(),
         }
     }
@@ -192,6 +202,8 @@ pub(crate) struct Bound {
     pub values: HashMap<String, AttributeValue>,
     /// The top-level attributes it reads (see [`Bound::mentions`]).
     pub attributes: Vec<String>,
+    /// The whole expression is one parenthesized group.
+    pub grouped: bool,
 }
 
 impl Bound {
@@ -233,6 +245,7 @@ impl Bound {
             names,
             values,
             attributes,
+            grouped: expression.grouped,
         })
     }
 }
@@ -320,6 +333,34 @@ impl LibraryPlaceholders {
             attributes: self.names.values().cloned().collect(),
             names: self.names,
             values: self.values,
+            grouped: false,
+        }
+    }
+}
+
+impl Bound {
+    /// This expression and `other`, joined with `AND`, each in parentheses where its own
+    /// operators need them (and not where they would be redundant).
+    pub(crate) fn and(&self, other: &Bound) -> Bound {
+        let part = |b: &Bound| {
+            if b.grouped {
+                b.text.clone()
+            } else {
+                format!("({})", b.text)
+            }
+        };
+        let mut names = self.names.clone();
+        names.extend(other.names.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut values = self.values.clone();
+        values.extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut attributes = self.attributes.clone();
+        attributes.extend(other.attributes.iter().cloned());
+        Bound {
+            text: format!("{} AND {}", part(self), part(other)),
+            names,
+            values,
+            attributes,
+            grouped: false,
         }
     }
 }

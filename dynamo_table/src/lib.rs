@@ -68,6 +68,7 @@
 //! | `gsi(name = "by_status", pk)` / `gsi(name = "by_status", sk)` | field, repeatable | a global secondary index's keys |
 //! | `lsi(name = "by_created", sk)` | field, repeatable | a local secondary index's sort key |
 //! | `rename = "..."` | field | the attribute name, for types whose `Serialize` is hand-written |
+//! | `ttl` | field, at most one | the time to live, in epoch seconds ([`Ttl`], an integer, or a `SystemTime` with [`ttl::epoch_seconds`]): `create()` enables TTL on it, and reads leave out expired items |
 //!
 //! serde's `rename`, `rename_all`, `skip` and `flatten` are honoured: the attribute names in keys
 //! and expressions are the ones serde writes. Key fields are `String` (`S`), integers (`N`),
@@ -162,6 +163,13 @@ pub mod batch {
 }
 
 pub use request::capacity;
+pub use schema::Ttl;
+
+/// Time to live: [`Ttl`], and serde helpers that store other time types as epoch seconds.
+pub mod ttl {
+    pub use crate::schema::Ttl;
+    pub use crate::schema::ttl::epoch_seconds;
+}
 
 // The published 0.x API at the paths its users import.
 #[doc(no_inline)]

@@ -52,6 +52,8 @@ pub(crate) struct FieldAttrs {
     pub lsi: Vec<IndexAttrs>,
     /// `rename = "..."`: the attribute name, for types whose `Serialize` is written by hand.
     pub rename: Option<SpannedValue<String>>,
+    /// `ttl`: the attribute DynamoDB's time to live reads.
+    pub ttl: Flag,
 }
 
 /// The arguments of `gsi(...)` / `lsi(...)`.

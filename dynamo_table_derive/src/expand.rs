@@ -94,6 +94,9 @@ fn table(model: &TableModel) -> TokenStream {
         ),
     };
 
+    let ttl = model.ttl.as_ref().map(|attribute| {
+        quote!(const TTL_ATTRIBUTE: #private::Option<&'static ::core::primitive::str> = #private::Option::Some(#attribute);)
+    });
     let page_size = model
         .page_size
         .map(|n| quote!(const DEFAULT_PAGE_SIZE: ::core::primitive::u16 = #n;));
@@ -151,6 +154,7 @@ fn table(model: &TableModel) -> TokenStream {
                 const INDEXES: &'static [#krate::__private::IndexSchema] = &[#(#index_schemas),*];
                 #page_size
                 #retries
+                #ttl
 
                 fn partition_key(&self) -> Self::PK {
                     #private::Clone::clone(&self.#pk_ident)

@@ -22,12 +22,14 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             let names = &found.names;
             let values = &found.values;
             let heads = &found.heads;
+            let grouped = found.grouped;
             quote! {
                 ::dynamo_table::__private::Expression::__checked(
                     #literal,
                     &[#(#names),*],
                     &[#(#values),*],
                     &[#(#heads),*],
+                    #grouped,
                 )
             }
         }

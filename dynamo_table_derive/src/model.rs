@@ -13,6 +13,8 @@ pub(crate) struct TableModel {
     pub pk: KeyField,
     pub sk: Option<KeyField>,
     pub indexes: Vec<IndexModel>,
+    /// The time-to-live attribute, if a field is marked `ttl`.
+    pub ttl: Option<String>,
 }
 
 /// The table's `BATCH_RETRIES_CONFIG`, checked.

@@ -14,6 +14,8 @@ pub(crate) struct SerdeField {
     pub skip: Option<proc_macro2::Span>,
     /// `skip_serializing_if = "..."`.
     pub skip_serializing_if: bool,
+    /// `with = "..."` or `serialize_with = "..."`: the path, as written.
+    pub with: Option<String>,
     /// `flatten`, with its span.
     pub flatten: Option<proc_macro2::Span>,
 }
@@ -111,6 +113,9 @@ pub(crate) fn field(attrs: &[syn::Attribute]) -> SerdeField {
                 skip_value(&meta)?;
             } else if meta.path.is_ident("flatten") {
                 out.flatten = Some(span);
+            } else if meta.path.is_ident("with") || meta.path.is_ident("serialize_with") {
+                let path: syn::LitStr = meta.value()?.parse()?;
+                out.with = Some(path.value());
             } else {
                 skip_value(&meta)?;
             }

@@ -70,6 +70,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
     let pk = pk.ok().flatten().map(|(key, _)| key);
     let sk = sk.ok().flatten().map(|(key, _)| key);
 
+    let ttl = ttl_field(&fields, &mut errors);
     let indexes = match &pk {
         Some(pk) => collect_indexes(&fields, pk, sk.as_ref(), &mut errors),
         None => Vec::new(),
@@ -90,6 +91,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
             pk,
             sk,
             indexes,
+            ttl,
         }),
         // A missing table name or key pushed an error above.
         _ => Err(error(input.ident.span(), "invalid `#[dynamo]` attributes")),
@@ -170,6 +172,76 @@ fn batch_retries(attrs: &ContainerAttrs, errors: &mut Accumulator) -> Option<Ret
         return None;
     }
     Some(retries)
+}
+
+/// At most one field is the time to live: a number of epoch seconds (`dynamo_table::Ttl`, an
+/// integer, or a time type stored as epoch seconds by `#[serde(with = ...)]`), and no key.
+fn ttl_field(fields: &[NamedField<'_>], errors: &mut Accumulator) -> Option<String> {
+    let mut marked = fields.iter().filter(|f| f.attrs.ttl.is_present());
+    let first = marked.next()?;
+    for extra in marked {
+        errors.push(error(
+            extra.attrs.ttl.span(),
+            format!(
+                "a second `#[dynamo(ttl)]`: `{}` is already the time to live; DynamoDB reads one \
+                 attribute per table, so remove this one",
+                first.ident
+            ),
+        ));
+    }
+    let span = first.attrs.ttl.span();
+    let is_key = first.attrs.pk.is_present()
+        || first.attrs.sk.is_present()
+        || !first.attrs.gsi.is_empty()
+        || !first.attrs.lsi.is_empty();
+    if is_key {
+        errors.push(error(
+            span,
+            format!(
+                "`{}` is a key and cannot also be the time to live: give the expiry a field of \
+                 its own",
+                first.ident
+            ),
+        ));
+    }
+    if let Some(skip) = first.serde.skip {
+        errors.push(error(
+            skip,
+            "the time to live is skipped by serde, so DynamoDB would never see it: remove `skip`",
+        ));
+    }
+    if let Some(problem) = ttl_type_problem(&first.attrs.ty, first.serde.with.as_deref()) {
+        errors.push(error(first.attrs.ty.span(), problem));
+    }
+    Some(first.attribute.clone())
+}
+
+/// Why a field of type `ty` (serialized `with` a helper, maybe) cannot be a time to live.
+fn ttl_type_problem(ty: &syn::Type, with: Option<&str>) -> Option<String> {
+    let inner = option_inner(ty).unwrap_or(ty);
+    let name = match inner {
+        syn::Type::Path(path) => path.path.segments.last()?.ident.to_string(),
+        _ => String::new(),
+    };
+    let advice = "use `dynamo_table::Ttl`, an integer of epoch seconds, or a `SystemTime` with \
+                  `#[serde(with = \"dynamo_table::ttl::epoch_seconds\")]`";
+    match name.as_str() {
+        "Ttl" | "i64" | "u64" | "i32" | "u32" => None,
+        "SystemTime" | "OffsetDateTime" | "DateTime" => {
+            let stored_as_seconds = with.is_some_and(|w| {
+                w.contains("epoch_seconds") || w.contains("timestamp") || w.contains("ts_seconds")
+            });
+            (!stored_as_seconds).then(|| {
+                format!(
+                    "a `{name}` is not written as epoch seconds by default, and DynamoDB's time \
+                     to live ignores anything else: {advice}"
+                )
+            })
+        }
+        _ => Some(format!(
+            "the time to live must be a number of epoch seconds, and `{name}` is not: {advice}"
+        )),
+    }
 }
 
 /// A marked key field, with the span of its marker; `Err` when the field was refused.

@@ -21,6 +21,9 @@ pub struct Placeholders {
     /// The first element of every attribute path, as written (`status` or `#status`), once
     /// each: the top-level attributes the expression reads. In `meta.id`, only `meta`.
     pub heads: Vec<String>,
+    /// True when the whole expression is one parenthesized group, `(...)`: wrapping it in
+    /// another pair would be redundant.
+    pub grouped: bool,
 }
 
 /// Why an expression is invalid, and where.
@@ -573,7 +576,7 @@ pub fn check_condition(text: &str) -> Result<Placeholders, SyntaxError> {
         depth: 0,
         operators: 0,
     };
-    parser.condition()?;
+    parser.found.grouped = parser.condition()?;
     if *parser.peek() != Tok::End {
         return Err(parser.error(format!(
             "unexpected {} after a complete condition (missing `AND` or `OR`?)",

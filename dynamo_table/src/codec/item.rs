@@ -70,3 +70,20 @@ pub(crate) fn to_attribute_value(
         source,
     })
 }
+
+/// Seconds since the Unix epoch, now.
+pub(crate) fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// True when `item` of `T`'s table has a time to live that has passed: DynamoDB has not deleted
+/// it yet, but it is gone as far as reads are concerned.
+pub(crate) fn is_expired<T: DynamoTable>(item: &Item) -> bool {
+    let Some(attribute) = T::TTL_ATTRIBUTE else {
+        return false;
+    };
+    match item.get(attribute) {
+        Some(AttributeValue::N(n)) => n.parse::<f64>().is_ok_and(|at| at <= unix_now() as f64),
+        _ => false,
+    }
+}

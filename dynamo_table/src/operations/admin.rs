@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType as KeyRole,
-    LocalSecondaryIndex, Projection, ProjectionType, TableStatus,
+    LocalSecondaryIndex, Projection, ProjectionType, TableStatus, TimeToLiveSpecification,
 };
 use dynamo_table_rules::names::check_name;
 
@@ -87,7 +87,35 @@ pub(crate) async fn create<T: DynamoTable>(table: &TableRef) -> Result<()> {
         .send()
         .observed_by(&table.conn, "CreateTable", &table.name, Side::Uncounted)
         .await?;
-    wait_until_active(table).await
+    wait_until_active(table).await?;
+    if let Some(attribute) = T::TTL_ATTRIBUTE {
+        enable_ttl(table, attribute).await?;
+    }
+    Ok(())
+}
+
+/// Turns on DynamoDB's time to live on `attribute`.
+async fn enable_ttl(table: &TableRef, attribute: &str) -> Result<()> {
+    let specification = TimeToLiveSpecification::builder()
+        .enabled(true)
+        .attribute_name(attribute)
+        .build()
+        .map_err(|e| request_shape(format!("time to live on `{attribute}`: {e}")))?;
+    table
+        .conn
+        .sdk
+        .update_time_to_live()
+        .table_name(&table.name)
+        .time_to_live_specification(specification)
+        .send()
+        .observed_by(
+            &table.conn,
+            "UpdateTimeToLive",
+            &table.name,
+            Side::Uncounted,
+        )
+        .await?;
+    Ok(())
 }
 
 /// Creates the table unless a table of that name exists; returns `true` if it created it.

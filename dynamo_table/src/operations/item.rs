@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
 
 use super::TableRef;
-use crate::codec::item::{decode, encode};
+use crate::codec::item::{decode, encode, is_expired};
 use crate::codec::key::key_map;
 use crate::codec::size::check_item_size;
 use crate::error::Result;
@@ -56,6 +56,7 @@ pub(crate) async fn get<T: DynamoTable>(
         .await?;
     let item = output
         .item
+        .filter(|item| !is_expired::<T>(item))
         .map(|item| decode(&table.name, item))
         .transpose()?;
     Ok((item, capacity))

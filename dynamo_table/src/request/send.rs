@@ -148,3 +148,4 @@ measured!(op::batch_write_item::BatchWriteItemOutput, o.consumed_capacity(), ite
 measured!(op::create_table::CreateTableOutput, None, items: |o| None);
 measured!(op::describe_table::DescribeTableOutput, None, items: |o| None);
 measured!(op::delete_table::DeleteTableOutput, None, items: |o| None);
+measured!(op::update_time_to_live::UpdateTimeToLiveOutput, None, items: |o| None);

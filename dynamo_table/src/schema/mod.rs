@@ -6,6 +6,7 @@ mod index_types;
 mod key;
 mod retry_config;
 mod table;
+pub(crate) mod ttl;
 
 pub use index::{IndexKind, IndexSchema, KeyAttribute};
 pub(crate) use index_types::index_key_names;
@@ -15,3 +16,4 @@ pub use key::{Binary, KeyType, KeyValue, NoSortKey};
 pub use retry_config::RetryConfig;
 pub(crate) use table::key_names;
 pub use table::{DynamoTable, IntoKey, KeyOf};
+pub use ttl::Ttl;

@@ -78,6 +78,9 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     /// The table's secondary indexes (the derive fills this in from `gsi(...)` / `lsi(...)`);
     /// used to create the table.
     const INDEXES: &'static [IndexSchema] = &[];
+    /// The attribute DynamoDB's time to live reads (`#[dynamo(ttl)]`): the table is created with
+    /// TTL enabled on it, and reads leave out items whose time has passed.
+    const TTL_ATTRIBUTE: Option<&'static str> = None;
 
     /// This item's partition key.
     fn partition_key(&self) -> Self::PK;

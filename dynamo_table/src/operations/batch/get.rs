@@ -11,7 +11,7 @@ use dynamo_table_rules::limits::KEYS_PER_BATCH;
 use super::chunks::{retry_chunk, run_chunks};
 use super::fingerprint::{FastMap, FastSet, fingerprint, table_list};
 use super::results::{BatchGetResult, BatchStats, Failed};
-use crate::codec::item::decode;
+use crate::codec::item::{decode, is_expired};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::TableRef;
@@ -37,8 +37,9 @@ pub(crate) enum GetOutcome<V> {
     Failed(Arc<Error>),
 }
 
-/// Turns a returned item into `V` as soon as its chunk arrives, so raw items do not pile up.
-pub(crate) type Decode<'a, V> = &'a (dyn Fn(Item) -> Result<V> + Sync);
+/// Turns a returned item into `V` as soon as its chunk arrives, so raw items do not pile up;
+/// `None` for an item that counts as missing (its time to live has passed).
+pub(crate) type Decode<'a, V> = &'a (dyn Fn(Item) -> Result<Option<V>> + Sync);
 
 /// Reads every key (distinct keys only: callers de-duplicate) and returns one outcome per key,
 /// in order.
@@ -128,7 +129,8 @@ async fn get_chunk<V: Send>(
                 {
                     settled[position] = true;
                     let outcome = match decode(item) {
-                        Ok(value) => GetOutcome::Found(value),
+                        Ok(Some(value)) => GetOutcome::Found(value),
+                        Ok(None) => GetOutcome::NotFound,
                         Err(error) => GetOutcome::Failed(Arc::new(error)),
                     };
                     results.push((pending[position], outcome));
@@ -207,7 +209,12 @@ pub(crate) async fn get_items<T: DynamoTable, K: IntoKey<T>>(
         .filter_map(|(entry, keep)| keep.then_some(entry))
         .unzip();
 
-    let decode = |item| decode::<T>(&table.name, item);
+    let decode = |item: Item| {
+        if is_expired::<T>(&item) {
+            return Ok(None);
+        }
+        decode::<T>(&table.name, item).map(Some)
+    };
     let (outcomes, stats) = get_all(&table.conn, &requests, table.batch_retry, &decode).await;
     let mut result = BatchGetResult {
         items: Vec::with_capacity(typed.len()),

@@ -9,9 +9,9 @@ use futures::{Stream, StreamExt, TryStreamExt, stream};
 
 use super::page::{Cursor, QueryResult, RawPage};
 use super::token::{QueryFingerprint, fingerprint, push_value};
-use crate::codec::item::decode;
+use crate::codec::item::{decode, unix_now};
 use crate::error::{Error, InvalidReason, Result};
-use crate::expression::{Bound, IntoExpression, non_empty};
+use crate::expression::{Bound, IntoExpression, LibraryPlaceholders, non_empty};
 use crate::operations::TableRef;
 use crate::request::capacity::{self, Capacity, Side};
 use crate::request::send::ObserveExt;
@@ -42,6 +42,14 @@ macro_rules! shared_read_methods {
         /// Items read per page (before the filter); default `T::DEFAULT_PAGE_SIZE`.
         pub fn limit(mut self, limit: u32) -> Self {
             self.read.set_limit(limit);
+            self
+        }
+
+        /// Also return items whose time to live (`#[dynamo(ttl)]`) has passed but that
+        /// DynamoDB has not deleted yet (it deletes them eventually, often days later). By
+        /// default reads leave them out.
+        pub fn include_expired(mut self) -> Self {
+            self.read.include_expired = true;
             self
         }
 
@@ -110,6 +118,8 @@ pub(crate) struct Read<T> {
     pub global_index: bool,
     /// The first mistake found while building; reported before any request.
     pub problem: Option<Error>,
+    /// Return items whose time to live has passed (DynamoDB deletes them only eventually).
+    pub include_expired: bool,
     _items: PhantomData<fn() -> T>,
 }
 
@@ -148,6 +158,7 @@ impl<T: DynamoTable> Read<T> {
             segment: None,
             global_index: false,
             problem: None,
+            include_expired: false,
             _items: PhantomData,
         }
     }
@@ -271,6 +282,18 @@ impl<T: DynamoTable> Read<T> {
         i32::try_from(limit).unwrap_or(i32::MAX)
     }
 
+    /// The filter that leaves out items whose time to live has passed, as of now: none when the
+    /// table has no TTL attribute or the read includes expired items. Its placeholders step
+    /// around the key condition's and the user's filter's.
+    fn unexpired(&self) -> Option<Bound> {
+        let attribute = T::TTL_ATTRIBUTE.filter(|_| !self.include_expired)?;
+        let mut placeholders =
+            LibraryPlaceholders::avoiding(self.key_condition.iter().chain(&self.filter));
+        let name = placeholders.name(attribute);
+        let now = placeholders.value(AttributeValue::N(unix_now().to_string()));
+        Some(placeholders.bind(format!("attribute_not_exists({name}) OR {name} > {now}")))
+    }
+
     /// One request, from `start`.
     async fn fetch(
         &self,
@@ -278,15 +301,20 @@ impl<T: DynamoTable> Read<T> {
         limit: Option<i32>,
         count_only: bool,
     ) -> Result<RawPage> {
+        let filter = match (&self.filter, self.unexpired()) {
+            (Some(user), Some(unexpired)) => Some(user.and(&unexpired)),
+            (Some(user), None) => Some(user.clone()),
+            (None, unexpired) => unexpired,
+        };
         let mut names: HashMap<String, String> = HashMap::new();
         let mut values: HashMap<String, AttributeValue> = HashMap::new();
-        for bound in self.key_condition.iter().chain(&self.filter) {
+        for bound in self.key_condition.iter().chain(&filter) {
             names.extend(bound.names.iter().map(|(k, v)| (k.clone(), v.clone())));
             values.extend(bound.values.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         let names = non_empty(names);
         let values = non_empty(values);
-        let filter = self.filter.as_ref().map(|f| f.text.clone());
+        let filter = filter.map(|f| f.text);
         let select = count_only.then_some(Select::Count);
         let sdk = &self.table.conn.sdk;
         let table = &self.table.name;
@@ -493,6 +521,7 @@ impl<T: DynamoTable> Read<T> {
             segment: Some((segment, total)),
             global_index: self.global_index,
             problem: None,
+            include_expired: self.include_expired,
             _items: PhantomData,
         }
     }
