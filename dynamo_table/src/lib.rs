@@ -68,6 +68,7 @@
 //! | `gsi(name = "by_status", pk)` / `gsi(name = "by_status", sk)` | field, repeatable | a global secondary index's keys |
 //! | `lsi(name = "by_created", sk)` | field, repeatable | a local secondary index's sort key |
 //! | `rename = "..."` | field | the attribute name, for types whose `Serialize` is hand-written |
+//! | `set` | field | a DynamoDB set: checks the field is a collection of strings, numbers or `Binary` using the matching [`attribute`] set codec |
 //! | `ttl` | field, at most one | the time to live, in epoch seconds ([`Ttl`], an integer, or a `SystemTime` with [`ttl::epoch_seconds`]): `create()` enables TTL on it, and reads leave out expired items |
 //!
 //! serde's `rename`, `rename_all`, `skip` and `flatten` are honoured: the attribute names in keys
@@ -164,6 +165,10 @@ pub mod batch {
 
 pub use request::capacity;
 pub use schema::Ttl;
+pub use schema::attribute;
+
+/// The `serde_dynamo` crate this version converts items with, for conversions of your own.
+pub use serde_dynamo;
 
 /// Time to live: [`Ttl`], and serde helpers that store other time types as epoch seconds.
 pub mod ttl {

@@ -54,6 +54,8 @@ pub(crate) struct FieldAttrs {
     pub rename: Option<SpannedValue<String>>,
     /// `ttl`: the attribute DynamoDB's time to live reads.
     pub ttl: Flag,
+    /// `set`: the field is stored as a DynamoDB set (`SS`, `NS`, `BS`).
+    pub set: Flag,
 }
 
 /// The arguments of `gsi(...)` / `lsi(...)`.

@@ -21,6 +21,24 @@ fn last_segment(ty: &syn::Type) -> Option<(String, Vec<&syn::Type>)> {
     Some((segment.ident.to_string(), args))
 }
 
+/// The element type of a set-like collection (`HashSet`, `BTreeSet`, `Vec`, `VecDeque`).
+pub(crate) fn collection_element(ty: &syn::Type) -> Option<&syn::Type> {
+    match last_segment(ty) {
+        Some((name, args))
+            if matches!(name.as_str(), "HashSet" | "BTreeSet" | "Vec" | "VecDeque")
+                && !args.is_empty() =>
+        {
+            Some(args[0])
+        }
+        _ => None,
+    }
+}
+
+/// The name of a path type's last segment (`u64`, `String`, `Binary`).
+pub(crate) fn type_name(ty: &syn::Type) -> Option<String> {
+    last_segment(ty).map(|(name, _)| name)
+}
+
 /// `Some(inner)` when `ty` is `Option<inner>`.
 pub(crate) fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     match last_segment(ty) {

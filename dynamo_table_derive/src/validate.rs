@@ -16,7 +16,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::attrs::{ContainerAttrs, FieldAttrs, IndexAttrs};
-use crate::key_types::{option_inner, why_not_a_key};
+use crate::key_types::{collection_element, option_inner, type_name, why_not_a_key};
 use crate::model::{IndexKind, IndexModel, KeyField, Retries, TableModel};
 use crate::serde_names::{self, SerdeField};
 
@@ -71,6 +71,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
     let sk = sk.ok().flatten().map(|(key, _)| key);
 
     let ttl = ttl_field(&fields, &mut errors);
+    fields.iter().for_each(|f| set_field(f, &mut errors));
     let indexes = match &pk {
         Some(pk) => collect_indexes(&fields, pk, sk.as_ref(), &mut errors),
         None => Vec::new(),
@@ -214,6 +215,59 @@ fn ttl_field(fields: &[NamedField<'_>], errors: &mut Accumulator) -> Option<Stri
         errors.push(error(first.attrs.ty.span(), problem));
     }
     Some(first.attribute.clone())
+}
+
+/// A field marked `set` is a collection of strings, numbers or `Binary`, serialized with the
+/// matching set codec (serde's derive writes the field; only the codec makes it a set).
+fn set_field(field: &NamedField<'_>, errors: &mut Accumulator) {
+    if !field.attrs.set.is_present() {
+        return;
+    }
+    let span = field.attrs.set.span();
+    let ty = option_inner(&field.attrs.ty).unwrap_or(&field.attrs.ty);
+    let Some(element) = collection_element(ty) else {
+        errors.push(error(
+            field.attrs.ty.span(),
+            format!(
+                "`{}` is marked `set`, so it must be a collection: a `HashSet`, `BTreeSet` or \
+                 `Vec` of strings, numbers or `dynamo_table::schema::Binary`",
+                field.ident
+            ),
+        ));
+        return;
+    };
+    let codec = match type_name(element).as_deref() {
+        Some("String") => "string_set",
+        Some(
+            "i8" | "i16" | "i32" | "i64" | "isize" | "u8" | "u16" | "u32" | "u64" | "usize" | "f32"
+            | "f64",
+        ) => "number_set",
+        Some("Binary") => "binary_set",
+        _ => {
+            errors.push(error(
+                element.span(),
+                "the elements of a DynamoDB set are strings (`SS`), numbers (`NS`) or binary \
+                 (`BS`): use `String`, a number type or `dynamo_table::schema::Binary`",
+            ));
+            return;
+        }
+    };
+    if !field
+        .serde
+        .with
+        .as_deref()
+        .is_some_and(|w| w.ends_with(codec))
+    {
+        errors.push(error(
+            span,
+            format!(
+                "`{}` is marked `set`, and serde writes it as a list unless told otherwise: add \
+                 `#[serde(with = \"dynamo_table::attribute::{codec}\")]` (and, since DynamoDB has \
+                 no empty set, `#[serde(default, skip_serializing_if = \"...::is_empty\")]`)",
+                field.ident
+            ),
+        ));
+    }
 }
 
 /// Why a field of type `ty` (serialized `with` a helper, maybe) cannot be a time to live.

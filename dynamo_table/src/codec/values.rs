@@ -17,6 +17,9 @@ pub(crate) fn find_bad_value(item: &Item) -> Option<(String, String)> {
 pub(crate) fn bad_value(value: &AttributeValue, depth: usize) -> Option<(String, String)> {
     match value {
         AttributeValue::N(n) => check_number(n).err().map(|why| (String::new(), why)),
+        AttributeValue::Ss(set) if set.is_empty() => Some((String::new(), empty_set())),
+        AttributeValue::Bs(set) if set.is_empty() => Some((String::new(), empty_set())),
+        AttributeValue::Ns(set) if set.is_empty() => Some((String::new(), empty_set())),
         AttributeValue::Ns(set) => set
             .iter()
             .find_map(|n| check_number(n).err())
@@ -36,6 +39,12 @@ pub(crate) fn bad_value(value: &AttributeValue, depth: usize) -> Option<(String,
         }),
         _ => None,
     }
+}
+
+fn empty_set() -> String {
+    "an empty set: DynamoDB has no empty set, so leave the attribute out (`#[serde(default, \
+     skip_serializing_if = \"HashSet::is_empty\")]`) or remove it"
+        .to_owned()
 }
 
 fn join(head: &str, rest: &str) -> String {

@@ -1,6 +1,7 @@
 //! The schema layer: a table as Rust types and data. The [`DynamoTable`] trait, the key types,
 //! the indexes and the batch retry settings a table declares. Every other layer reads it.
 
+pub mod attribute;
 mod index;
 mod index_types;
 mod key;
