@@ -473,14 +473,16 @@ impl<T: DynamoTable> Read<T> {
             .problem
             .take()
             .or_else(|| self.parallel_problem(segments));
-        let total = i32::try_from(segments).unwrap_or(i32::MAX);
-        let reads: Vec<Read<T>> = match refused {
-            Some(_) => Vec::new(),
-            None => (0..total).map(|s| self.for_segment(s, total)).collect(),
+        // Segments are made as the merge takes them, so memory follows `concurrency`, not the
+        // number of segments.
+        let total = match refused {
+            Some(_) => 0,
+            None => i32::try_from(segments).unwrap_or(i32::MAX),
         };
         let refusal = stream::iter(refused.map(Err));
-        let merged = stream::iter(reads.into_iter().map(|read| Box::pin(read.items())))
-            .flatten_unordered(concurrency.max(1));
+        let base = self;
+        let segments = (0..total).map(move |s| Box::pin(base.for_segment(s, total).items()));
+        let merged = stream::iter(segments).flatten_unordered(concurrency.max(1));
         refusal.chain(merged)
     }
 
