@@ -49,7 +49,7 @@ pub mod bytes {
 
     /// Reads a binary value (or, for items written before, a list of numbers).
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
-        serde::Deserialize::deserialize(deserializer).map(|b: super::super::Binary| b.0)
+        serde::Deserialize::deserialize(deserializer).map(|b: crate::schema::key::Binary| b.0)
     }
 }
 

@@ -147,7 +147,9 @@ pub mod epoch_seconds {
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
             match at {
-                Some(at) => serializer.serialize_some(&super::to_secs(at)),
+                Some(at) => {
+                    serializer.serialize_some(&crate::schema::ttl::epoch_seconds::to_secs(at))
+                }
                 None => serializer.serialize_none(),
             }
         }
@@ -156,7 +158,8 @@ pub mod epoch_seconds {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             deserializer: D,
         ) -> Result<Option<SystemTime>, D::Error> {
-            Option::<i64>::deserialize(deserializer).map(|secs| secs.map(super::from_secs))
+            Option::<i64>::deserialize(deserializer)
+                .map(|secs| secs.map(crate::schema::ttl::epoch_seconds::from_secs))
         }
     }
 }
