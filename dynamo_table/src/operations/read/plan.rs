@@ -100,6 +100,16 @@ macro_rules! shared_read_methods {
 }
 pub(crate) use shared_read_methods;
 
+/// The fields of one query or scan request that both share.
+struct RequestParts {
+    filter: Option<String>,
+    names: Option<HashMap<String, String>>,
+    values: Option<HashMap<String, AttributeValue>>,
+    limit: Option<i32>,
+    start: Option<HashMap<String, AttributeValue>>,
+    select: Option<Select>,
+}
+
 /// A query or scan, fully described: everything but the page to start from.
 pub(crate) struct Read<T> {
     pub table: TableRef,
@@ -294,13 +304,29 @@ impl<T: DynamoTable> Read<T> {
         Some(placeholders.bind(format!("attribute_not_exists({name}) OR {name} > {now}")))
     }
 
-    /// One request, from `start`.
+    /// One request, from `start`. The query and scan requests are built in functions of their
+    /// own and boxed: their futures are large, and a read's future holds only a pointer to one.
     async fn fetch(
         &self,
         start: Option<HashMap<String, AttributeValue>>,
         limit: Option<i32>,
         count_only: bool,
     ) -> Result<RawPage> {
+        let parts = self.request_parts(start, limit, count_only);
+        match &self.key_condition {
+            Some(key_condition) => Box::pin(self.send_query(key_condition, parts)).await,
+            None => Box::pin(self.send_scan(parts)).await,
+        }
+    }
+
+    /// What a query and a scan request share: the filter (the user's, with the expiry clause),
+    /// every placeholder, the page size, the start and what to select.
+    fn request_parts(
+        &self,
+        start: Option<HashMap<String, AttributeValue>>,
+        limit: Option<i32>,
+        count_only: bool,
+    ) -> RequestParts {
         let filter = match (&self.filter, self.unexpired()) {
             (Some(user), Some(unexpired)) => Some(user.and(&unexpired)),
             (Some(user), None) => Some(user.clone()),
@@ -312,66 +338,76 @@ impl<T: DynamoTable> Read<T> {
             names.extend(bound.names.iter().map(|(k, v)| (k.clone(), v.clone())));
             values.extend(bound.values.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        let names = non_empty(names);
-        let values = non_empty(values);
-        let filter = filter.map(|f| f.text);
-        let select = count_only.then_some(Select::Count);
-        let sdk = &self.table.conn.sdk;
-        let table = &self.table.name;
-        match &self.key_condition {
-            Some(key_condition) => {
-                let (out, capacity) = sdk
-                    .query()
-                    .table_name(table)
-                    .set_index_name(self.index.as_ref().map(|i| i.to_string()))
-                    .key_condition_expression(key_condition.text.clone())
-                    .set_filter_expression(filter)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_limit(limit)
-                    .scan_index_forward(self.forward)
-                    .consistent_read(self.consistent)
-                    .set_select(select)
-                    .set_exclusive_start_key(start)
-                    .set_return_consumed_capacity(capacity::wanted())
-                    .send()
-                    .observed_by(&self.table.conn, "Query", table, Side::Read)
-                    .await?;
-                Ok(RawPage::new(
-                    capacity,
-                    out.count,
-                    out.scanned_count,
-                    out.items,
-                    out.last_evaluated_key,
-                ))
-            }
-            None => {
-                let (out, capacity) = sdk
-                    .scan()
-                    .table_name(table)
-                    .set_index_name(self.index.as_ref().map(|i| i.to_string()))
-                    .set_filter_expression(filter)
-                    .set_expression_attribute_names(names)
-                    .set_expression_attribute_values(values)
-                    .set_limit(limit)
-                    .consistent_read(self.consistent)
-                    .set_select(select)
-                    .set_segment(self.segment.map(|s| s.0))
-                    .set_total_segments(self.segment.map(|s| s.1))
-                    .set_exclusive_start_key(start)
-                    .set_return_consumed_capacity(capacity::wanted())
-                    .send()
-                    .observed_by(&self.table.conn, "Scan", table, Side::Read)
-                    .await?;
-                Ok(RawPage::new(
-                    capacity,
-                    out.count,
-                    out.scanned_count,
-                    out.items,
-                    out.last_evaluated_key,
-                ))
-            }
+        RequestParts {
+            filter: filter.map(|f| f.text),
+            names: non_empty(names),
+            values: non_empty(values),
+            limit,
+            start,
+            select: count_only.then_some(Select::Count),
         }
+    }
+
+    async fn send_query(&self, key_condition: &Bound, parts: RequestParts) -> Result<RawPage> {
+        let table = &self.table.name;
+        let (out, capacity) = self
+            .table
+            .conn
+            .sdk
+            .query()
+            .table_name(table)
+            .set_index_name(self.index.as_ref().map(|i| i.to_string()))
+            .key_condition_expression(key_condition.text.clone())
+            .set_filter_expression(parts.filter)
+            .set_expression_attribute_names(parts.names)
+            .set_expression_attribute_values(parts.values)
+            .set_limit(parts.limit)
+            .scan_index_forward(self.forward)
+            .consistent_read(self.consistent)
+            .set_select(parts.select)
+            .set_exclusive_start_key(parts.start)
+            .set_return_consumed_capacity(capacity::wanted())
+            .send()
+            .observed_by(&self.table.conn, "Query", table, Side::Read)
+            .await?;
+        Ok(RawPage::new(
+            capacity,
+            out.count,
+            out.scanned_count,
+            out.items,
+            out.last_evaluated_key,
+        ))
+    }
+
+    async fn send_scan(&self, parts: RequestParts) -> Result<RawPage> {
+        let table = &self.table.name;
+        let (out, capacity) = self
+            .table
+            .conn
+            .sdk
+            .scan()
+            .table_name(table)
+            .set_index_name(self.index.as_ref().map(|i| i.to_string()))
+            .set_filter_expression(parts.filter)
+            .set_expression_attribute_names(parts.names)
+            .set_expression_attribute_values(parts.values)
+            .set_limit(parts.limit)
+            .consistent_read(self.consistent)
+            .set_select(parts.select)
+            .set_segment(self.segment.map(|s| s.0))
+            .set_total_segments(self.segment.map(|s| s.1))
+            .set_exclusive_start_key(parts.start)
+            .set_return_consumed_capacity(capacity::wanted())
+            .send()
+            .observed_by(&self.table.conn, "Scan", table, Side::Read)
+            .await?;
+        Ok(RawPage::new(
+            capacity,
+            out.count,
+            out.scanned_count,
+            out.items,
+            out.last_evaluated_key,
+        ))
     }
 
     fn decode(&self, raw: RawPage) -> Result<QueryResult<T>> {
