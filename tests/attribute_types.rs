@@ -10,7 +10,7 @@ use dynamo_table::aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_table::error::InvalidReason;
 use dynamo_table::schema::Binary;
 use serde::{Deserialize, Serialize};
-use support::TestDb;
+use support::{TestDb, raw_item};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
 #[dynamo(table = "typed")]
@@ -56,16 +56,12 @@ async fn each_type_is_stored_as_dynamodbs_own() {
     let item = typed("t1");
     table.put(&item).await.unwrap();
 
-    let raw = db
-        .client
-        .sdk()
-        .get_item()
-        .table_name(table.name())
-        .key("id", AttributeValue::S("t1".into()))
-        .send()
-        .await
-        .unwrap();
-    let stored = raw.item().unwrap();
+    let stored = &raw_item(
+        &db.client,
+        table.name(),
+        &[("id", AttributeValue::S("t1".into()))],
+    )
+    .await;
     let mut tags = stored["tags"].as_ss().unwrap().clone();
     tags.sort();
     assert_eq!(tags, ["a", "b"]);

@@ -13,7 +13,7 @@ use dynamo_table::read::SortCondition;
 use dynamo_table::{DynamoTable, Error, expr};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::TestDb;
+use support::{TestDb, raw_item};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
 #[dynamo(table = "orders")]
@@ -142,17 +142,11 @@ async fn increments_start_missing_attributes_from_zero() {
         )
         .await
         .unwrap();
-    let raw = db
-        .client
-        .sdk()
-        .get_item()
-        .table_name(orders.name())
-        .key("user_id", AttributeValue::S("u1".into()))
-        .key("order_id", AttributeValue::S("o1".into()))
-        .send()
-        .await
-        .unwrap();
-    let item = raw.item().unwrap();
+    let key = [
+        ("user_id", AttributeValue::S("u1".into())),
+        ("order_id", AttributeValue::S("o1".into())),
+    ];
+    let item = raw_item(&db.client, orders.name(), &key).await;
     assert_eq!(item["views"], AttributeValue::N("3".into()));
     assert_eq!(item["total"], AttributeValue::N("3".into()), "1.0 + 2");
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use dynamo_table::aws_sdk_dynamodb::types::{AttributeValue, TimeToLiveStatus};
 use dynamo_table::{DynamoTable, Ttl};
 use serde::{Deserialize, Serialize};
-use support::TestDb;
+use support::{TestDb, raw_item};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
 #[dynamo(table = "sessions")]
@@ -65,17 +65,12 @@ async fn expired_items_are_left_out_until_dynamodb_deletes_them() {
     sessions.put(&expired).await.unwrap();
 
     // Still stored, as a number of epoch seconds: DynamoDB has not deleted it.
-    let raw = db
-        .client
-        .sdk()
-        .get_item()
-        .table_name(sessions.name())
-        .key("user", AttributeValue::S("u1".into()))
-        .key("id", AttributeValue::S("expired".into()))
-        .send()
-        .await
-        .unwrap();
-    let stored = raw.item().unwrap().get("expires").unwrap();
+    let key = [
+        ("user", AttributeValue::S("u1".into())),
+        ("id", AttributeValue::S("expired".into())),
+    ];
+    let raw = raw_item(&db.client, sessions.name(), &key).await;
+    let stored = raw.get("expires").unwrap();
     assert_eq!(
         stored,
         &AttributeValue::N(expired.expires.as_i64().to_string())
@@ -147,17 +142,14 @@ async fn a_system_time_is_stored_as_epoch_seconds() {
         })
         .await
         .unwrap();
-    let raw = db
-        .client
-        .sdk()
-        .get_item()
-        .table_name(visits.name())
-        .key("page", AttributeValue::S("/".into()))
-        .send()
-        .await
-        .unwrap();
+    let raw = raw_item(
+        &db.client,
+        visits.name(),
+        &[("page", AttributeValue::S("/".into()))],
+    )
+    .await;
     assert_eq!(
-        raw.item().unwrap().get("forget_at"),
+        raw.get("forget_at"),
         Some(&AttributeValue::N("4000000000".into()))
     );
     let back = visits.get(("/".to_owned(), None)).await.unwrap().unwrap();

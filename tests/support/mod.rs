@@ -115,3 +115,23 @@ impl Drop for TestDb {
         let _ = cleanup.join();
     }
 }
+
+/// An item exactly as DynamoDB stores it, read with the raw SDK (no decoding): what a test
+/// checks a stored form against. Panics if there is no item under `key`.
+pub async fn raw_item(
+    client: &DynamoClient,
+    table: &str,
+    key: &[(&str, dynamo_table::aws_sdk_dynamodb::types::AttributeValue)],
+) -> std::collections::HashMap<String, dynamo_table::aws_sdk_dynamodb::types::AttributeValue> {
+    let mut request = client.sdk().get_item().table_name(table);
+    for (name, value) in key {
+        request = request.key(*name, value.clone());
+    }
+    match request.send().await {
+        Ok(output) => match output.item {
+            Some(item) => item,
+            None => panic!("no item under {key:?} in {table}"),
+        },
+        Err(e) => panic!("raw get of {key:?} from {table}: {e:?}"),
+    }
+}
