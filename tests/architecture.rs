@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("request", &["request"]),
     ("retry", &["retry"]),
     ("operations", &["operations"]),
-    ("native API", &["table", "client", "index", "config"]),
+    ("native API", &["table_handle", "client", "index", "config"]),
     ("compatibility", &["compat"]),
     ("tools", &["local"]),
     ("crate root", &["crate"]),

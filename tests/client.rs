@@ -193,12 +193,9 @@ async fn the_global_client_is_set_replaced_and_used() {
 
     // The seed's `init_with_client`.
     dynamo_table::init_with_client(first.sdk_client()).await;
-    User::dynamodb_client()
-        .await
-        .table::<User>()
-        .create()
-        .await
-        .unwrap();
+    let first_sdk: *const _ = dynamo_table::dynamodb_client().await;
+    assert!(std::ptr::eq(User::dynamodb_client().await, first_sdk));
+    dynamo_table::setup::table::<User>().await.unwrap();
     ada().add_item().await.unwrap();
     assert_eq!(
         User::get_item(&"u1".into(), None).await.unwrap(),
@@ -215,12 +212,12 @@ async fn the_global_client_is_set_replaced_and_used() {
     assert!(err.is_table_not_found(), "{err:?}");
     assert!(err.to_string().contains(second.endpoint()), "{err}");
 
-    User::dynamodb_client()
-        .await
-        .table::<User>()
-        .create()
-        .await
-        .unwrap();
+    // `dynamodb_client()` follows: the published API handed out the first client forever.
+    assert!(!std::ptr::eq(
+        dynamo_table::dynamodb_client().await,
+        first_sdk
+    ));
+    dynamo_table::setup::table::<User>().await.unwrap();
     assert_eq!(User::get_item(&"u1".into(), None).await.unwrap(), None);
     ada().add_item().await.unwrap();
     User::delete_item("u1".into(), None).await.unwrap();
@@ -277,18 +274,24 @@ async fn a_table_can_bring_its_own_client() {
             self.id.clone()
         }
 
-        async fn dynamodb_client() -> DynamoClient {
-            AUDIT_SERVER
-                .get_or_init(|| LocalDynamo::start().unwrap())
-                .client()
-                .with_table_prefix("own-")
-                .unwrap()
+        async fn dynamodb_client() -> &'static dynamo_table::aws_sdk_dynamodb::Client {
+            AUDIT_SDK.get_or_init(|| server().sdk_client())
         }
     }
 
-    let client = Audit::dynamodb_client().await;
-    assert_eq!(client.table_name::<Audit>(), "own-audit");
-    client.table::<Audit>().create().await.unwrap();
+    static AUDIT_SDK: std::sync::OnceLock<dynamo_table::aws_sdk_dynamodb::Client> =
+        std::sync::OnceLock::new();
+    fn server() -> &'static LocalDynamo {
+        AUDIT_SERVER.get_or_init(|| LocalDynamo::start().unwrap())
+    }
+
+    dynamo_table::setup::table::<Audit>().await.unwrap();
+    let tables = server().sdk_client().list_tables().send().await.unwrap();
+    assert_eq!(
+        tables.table_names(),
+        ["audit"],
+        "created on the table's own server"
+    );
     let entry = Audit {
         id: "a1".into(),
         what: "login".into(),

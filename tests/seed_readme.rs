@@ -1,7 +1,14 @@
-//! Every code sample of the seed crate's README (dynamo_table 0.5), run against the server
-//! through the global client: once with the README's hand-written `impl DynamoTable`, once with
-//! the derive. Where the README's own sample is wrong (bare reserved words in filters), the test
-//! shows the typed error and then the corrected sample.
+//! Every code sample of the published crate's README (the 0.5 README, whose samples 0.11 kept),
+//! run against the server through the global client: once with the README's hand-written
+//! `impl DynamoTable`, once with the derive. Where the README's own sample is wrong, the test
+//! says so and runs the corrected sample:
+//! - bare reserved words in filters: the typed error first, then the `#name` form;
+//! - `batch_upsert(..).items` / `.execution_time`: dynamo_table 0.11 returns `BatchWriteOutput`
+//!   (`processed_puts`, `total_duration`), so the sample does not compile against 0.11 either;
+//! - the paginated scan passes `start_cursor()` to `scan_items`, which takes a
+//!   `CompositeKey` in 0.11: the page's `last_evaluated_key` is what it takes.
+//!
+//! The 0.11 README's added samples (projections, capacity counters) are in `published_api.rs`.
 
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::{DynamoClient, DynamoTable, Error, GSITable};
@@ -124,22 +131,25 @@ macro_rules! seed_samples {
             let (user1, user2, user3) = (user("user1", "1@x"), user("user2", "2@x"), user("user3", "3@x"));
             let new_users = vec![user1.clone(), user2.clone(), user3.clone()];
             let write_result = User::batch_upsert(new_users).await?;
-            assert_eq!(write_result.items.len(), 3);
-            assert!(write_result.execution_time.as_nanos() > 0);
+            // README: `write_result.items.len()`, `write_result.execution_time` (see the top).
+            assert_eq!(write_result.processed_puts.len(), 3);
+            assert!(write_result.is_success());
+            assert!(write_result.total_duration.as_nanos() > 0);
 
             let result = User::batch_get(keys).await?;
             assert_eq!(result.items.len(), 3);
             assert!(result.failed_keys.is_empty());
 
             let delete_result = User::batch_delete(vec![user1, user2]).await?;
-            assert_eq!(delete_result.items.len(), 2);
+            assert_eq!(delete_result.processed_deletes.len(), 2);
 
-            let batch_result = dynamo_table::batch_write(
+            let batch_result = dynamo_table::table::batch_write(
                 vec![user("user4", "4@x"), user("user5", "5@x")],
                 vec![user3],
             )
             .await?;
-            assert_eq!(batch_result.items.len(), 3);
+            assert_eq!(batch_result.processed_count(), 3);
+            assert_eq!(batch_result.failed_count(), 0);
             let keys = (1..=5).map(|i| (format!("user{i}"), None)).collect();
             let left: Vec<String> = User::batch_get(keys).await?.items.into_iter().map(|u| u.user_id).collect();
             assert_eq!(left, ["user4", "user5"]);
@@ -236,7 +246,7 @@ macro_rules! seed_samples {
                 )
                 .await?;
                 premium += page.items.len();
-                cursor = page.start_cursor();
+                cursor = page.last_evaluated_key;
                 if cursor.is_none() {
                     break;
                 }
@@ -290,9 +300,9 @@ macro_rules! seed_samples {
                 name: "New User".to_string(),
                 created_at: 0,
             };
-            new_user.add_item_with_condition(Some("attribute_not_exists(user_id)".to_string()), None).await?;
+            new_user.add_item_with_condition(Some("attribute_not_exists(user_id)".to_string()), None::<serde_json::Value>).await?;
             let again = new_user
-                .add_item_with_condition(Some("attribute_not_exists(user_id)".to_string()), None)
+                .add_item_with_condition(Some("attribute_not_exists(user_id)".to_string()), None::<serde_json::Value>)
                 .await;
             assert!(again.unwrap_err().is_conditional_check_failed());
             Ok(())
@@ -310,9 +320,8 @@ macro_rules! seed_samples {
             .await?;
             let client = User::dynamodb_client().await;
             let raw = client
-                .sdk()
                 .get_item()
-                .table_name(client.table_name::<User>())
+                .table_name(dynamo_table::global_client().await.table_name::<User>())
                 .key("user_id", dynamo_table::KeyValue::to_attribute_value(&"counted".to_string()))
                 .send()
                 .await
@@ -331,8 +340,9 @@ macro_rules! seed_samples {
             loop {
                 let result = User::scan_items(Some(7), cursor).await?;
                 total += result.items.len();
-                match result.start_cursor() {
-                    Some(next_cursor) => cursor = Some(next_cursor),
+                // README: `match result.start_cursor() { Some(c) => cursor = Some(c), .. }`.
+                match result.last_evaluated_key {
+                    Some(next_key) => cursor = Some(next_key),
                     None => break,
                 }
             }
@@ -346,7 +356,7 @@ macro_rules! seed_samples {
             let user = user("errors", "e@example.com");
             user.add_item().await?;
             match user
-                .update_item_with_condition(json!({ "name": "x" }), Some("attribute_not_exists(user_id)".to_string()), None)
+                .update_item_with_condition(json!({ "name": "x" }), Some("attribute_not_exists(user_id)".to_string()), None::<serde_json::Value>)
                 .await
             {
                 Err(e) if e.is_conditional_check_failed() => {

@@ -10,7 +10,7 @@ use crate::error::{Error, InvalidReason, Result};
 use crate::operations::batch::BatchWrite;
 use crate::request::connection::Connection;
 use crate::schema::DynamoTable;
-use crate::table::Table;
+use crate::table_handle::Table;
 
 /// An `aws-sdk-dynamodb` client plus the table-name prefix it applies. Cheap to clone.
 ///
@@ -205,14 +205,14 @@ fn endpoint_of(config: &SdkConfig) -> String {
     }
 }
 
-static GLOBAL: RwLock<Option<DynamoClient>> = RwLock::new(None);
+/// The global client. Each client set is leaked (a few hundred bytes per `init` call), so that
+/// [`dynamodb_client`] can hand out `&'static` references to it, as the published API does.
+static GLOBAL: RwLock<Option<&'static DynamoClient>> = RwLock::new(None);
 static AUTO_INIT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn current_global() -> Option<DynamoClient> {
-    GLOBAL
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone()
+/// The global client if one is set, without creating one.
+pub(crate) fn peek_global() -> Option<&'static DynamoClient> {
+    *GLOBAL.read().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Makes `client` the global client.
@@ -230,7 +230,8 @@ fn current_global() -> Option<DynamoClient> {
 /// # }
 /// ```
 pub fn set_global_client(client: DynamoClient) {
-    *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) = Some(client);
+    let leaked: &'static DynamoClient = Box::leak(Box::new(client));
+    *GLOBAL.write().unwrap_or_else(PoisonError::into_inner) = Some(leaked);
 }
 
 /// Sets the global client from a configuration; replaces any earlier one (see
@@ -254,15 +255,33 @@ pub async fn init_with_client(client: aws_sdk_dynamodb::Client) {
 /// # }
 /// ```
 pub async fn global_client() -> DynamoClient {
-    if let Some(client) = current_global() {
+    global_ref().await.clone()
+}
+
+/// The global client's SDK client, as the published API returns it: created from
+/// [`auto_config`] on first use if none was set. After [`init`] replaces the global client,
+/// this returns the new one's.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let tables = dynamo_table::dynamodb_client().await.list_tables().send().await?;
+/// println!("{:?}", tables.table_names());
+/// # Ok(()) }
+/// ```
+pub async fn dynamodb_client() -> &'static aws_sdk_dynamodb::Client {
+    global_ref().await.sdk()
+}
+
+async fn global_ref() -> &'static DynamoClient {
+    if let Some(client) = peek_global() {
         return client;
     }
     let _guard = AUTO_INIT.lock().await;
-    if let Some(client) = current_global() {
+    if let Some(client) = peek_global() {
         return client;
     }
     let client = DynamoClient::new(&auto_config().await);
     let mut slot = GLOBAL.write().unwrap_or_else(PoisonError::into_inner);
     // `init` may have run while the configuration loaded; an explicit client wins.
-    slot.get_or_insert(client).clone()
+    *slot.get_or_insert_with(|| Box::leak(Box::new(client)))
 }

@@ -379,6 +379,23 @@ pub enum InvalidReason {
     TablePrefix,
     /// A request the SDK could not build from the input.
     RequestShape,
+    /// A projection naming an empty attribute.
+    Projection,
+    /// A start key given as values for a query of an index: an index's page boundary also
+    /// needs the index's key values, which only a cursor holds.
+    IndexStartKey,
+}
+
+/// A serde_dynamo conversion the caller made itself, so that `?` works as in the published API.
+/// The table and Rust type are not known here.
+impl From<serde_dynamo::Error> for Error {
+    fn from(source: serde_dynamo::Error) -> Self {
+        Error::Serialization {
+            table: "(not named)".to_owned(),
+            type_name: "(not named)",
+            source,
+        }
+    }
 }
 
 impl Error {

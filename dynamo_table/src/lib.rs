@@ -142,12 +142,12 @@ mod operations; // every DynamoDB operation
 mod request; // the request pipeline: connection, span, capacity, SDK error map
 mod retry; // the one retry loop
 pub mod schema; // the table as types and data
-mod table; // native API: a table handle // an embedded DynamoDB
+mod table_handle; // native API: the table handle, Table<T>
 
 pub use client::{DynamoClient, global_client, init, init_with_client, set_global_client};
 pub use error::{Error, Result};
 pub use index::IndexTable;
-pub use table::Table;
+pub use table_handle::Table;
 
 /// Queries and scans: builders, sort-key conditions, pages and cursors.
 pub mod read {
@@ -176,17 +176,73 @@ pub mod ttl {
     pub use crate::schema::ttl::epoch_seconds;
 }
 
-// The published 0.x API at the paths its users import.
+// The published 0.11 API at the paths its users import.
+#[doc(no_inline)]
+pub use aws_config::meta::region::{ProvideRegion, RegionProviderChain};
+#[doc(no_inline)]
+pub use aws_types::sdk_config::Builder as SdkConfigBuilder;
 #[doc(no_inline)]
 pub use capacity::{
-    CapacityStatsGuard, consumed_capacity_stats, log_stats, operation_count, read_capacity_units,
+    CapacityStats, CapacityStatsGuard, consumed_capacity_stats, log_stats, operation_count,
+    read_capacity_units, record, record_from_option, record_read, record_write,
     total_capacity_units, write_capacity_units,
 };
-pub use compat::batch_write;
+pub use client::dynamodb_client;
 #[doc(no_inline)]
-pub use config::{BehaviorVersion, Region, RetryConfig, RetryMode, TimeoutConfig, defaults};
+pub use compat::methods::DynamoTableMethods;
+#[doc(no_inline)]
+pub use compat::output::CompositeKey;
+#[doc(no_inline)]
+pub use config::{
+    BehaviorVersion, Region, RetryConfig, RetryMode, SdkConfig, TimeoutConfig, defaults,
+};
 #[doc(no_inline)]
 pub use schema::GSITable;
+
+/// The published 0.11 API's table module: the traits, the free functions (`add_item`,
+/// `query_items_with_filter`, `batch_write`, ...) and the result types, at their published
+/// paths. Each function is also a provided method of [`DynamoTable`] or [`GSITable`]; the
+/// native API ([`Table`]) is the same operations on an explicit client.
+pub mod table {
+    pub use crate::compat::gsi::{
+        count_gsi_items, query_gsi_items_with_filter, query_gsi_items_with_filter_and_projection,
+    };
+    pub use crate::compat::output::{
+        BatchReadOutput, BatchWriteOutput, CompositeKey, Cursor, OutputItems, PartitionKey, SortKey,
+    };
+    pub use crate::compat::table::{
+        add_item, batch_get, batch_write, count_items, delete_item, get_item, increment,
+        increment_multiple, query_item, query_items, query_items_begins_with, query_items_between,
+        query_items_contains, query_items_ends_with, query_items_stream, query_items_with_filter,
+        query_items_with_filter_and_projection, query_items_with_projection, remove_attributes,
+        scan_items, scan_items_with_filter, update_item, update_item_with_condition,
+    };
+    pub use crate::schema::{DynamoTable, GSITable, RetryConfig};
+}
+
+/// The published 0.11 API's table creation: [`setup::table`] and [`setup::table_with_gsi`].
+pub mod setup {
+    pub use crate::compat::setup::{table, table_with_gsi};
+}
+
+/// The published 0.11 API's [`DynamoTableMethods`](methods::DynamoTableMethods).
+pub mod methods {
+    pub use crate::compat::methods::DynamoTableMethods;
+}
+
+/// The published 0.11 API's capacity counters, at `consumed_capacity::stats`; the same
+/// counters as [`capacity`].
+#[cfg(feature = "consumed_capacity_stats")]
+pub mod consumed_capacity {
+    /// The counters, their snapshot ([`stats`](stats::stats)) and the logging guard.
+    pub mod stats {
+        pub use crate::capacity::{
+            CapacityStats, CapacityStatsGuard, consumed_capacity_stats as stats, log_stats,
+            operation_count, read_capacity_units, record, record_from_option, record_read,
+            record_write, total_capacity_units, write_capacity_units,
+        };
+    }
+}
 
 /// A Rust type stored as the items of one DynamoDB table; see the [trait](schema::DynamoTable)
 /// and, for the derive, the [crate docs](crate#the-derive).

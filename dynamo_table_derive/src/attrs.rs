@@ -27,7 +27,7 @@ pub(crate) struct ContainerAttrs {
 /// The table's `BATCH_RETRIES_CONFIG`, as attribute arguments.
 #[derive(Debug, Clone, FromMeta)]
 pub(crate) struct RetryAttrs {
-    pub max_retries: Option<u32>,
+    pub max_retries: Option<usize>,
     pub initial_delay_ms: Option<u64>,
     pub max_delay_ms: Option<u64>,
 }

@@ -19,7 +19,7 @@ pub(crate) struct TableModel {
 
 /// The table's `BATCH_RETRIES_CONFIG`, checked.
 pub(crate) struct Retries {
-    pub max_retries: u32,
+    pub max_retries: usize,
     pub initial_delay_ms: u64,
     pub max_delay_ms: u64,
 }

@@ -157,7 +157,7 @@ fn page_size(attrs: &ContainerAttrs, errors: &mut Accumulator) -> Option<u16> {
 fn batch_retries(attrs: &ContainerAttrs, errors: &mut Accumulator) -> Option<Retries> {
     let r = attrs.batch_retries.as_ref()?;
     let retries = Retries {
-        max_retries: r.max_retries.unwrap_or(BATCH_MAX_RETRIES),
+        max_retries: r.max_retries.unwrap_or(BATCH_MAX_RETRIES as usize),
         initial_delay_ms: r.initial_delay_ms.unwrap_or(BATCH_INITIAL_DELAY_MS),
         max_delay_ms: r.max_delay_ms.unwrap_or(BATCH_MAX_DELAY_MS),
     };

@@ -1,20 +1,21 @@
-//! The published API's index functions: the bodies of [`GSITable`]'s provided methods, over the
-//! native [`IndexTable`](crate::IndexTable).
+//! The published API's index functions, with its signatures: the bodies of [`GSITable`]'s
+//! provided methods and the free functions at `dynamo_table::table`, over the native
+//! [`IndexTable`](crate::IndexTable).
 
 use std::borrow::Cow;
 use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
 
 use futures::Stream;
 use serde::Serialize;
 
-use super::shape::{bind, lazy_stream, shape, table_of};
+use super::output::{Cursor, OutputItems};
+use super::shape::{bind, lazy_stream, table_of};
 use crate::error::Result;
 use crate::expression::{Bound, IntoExpression};
-use crate::operations::read::{Cursor, Query, QueryResult, SortCondition};
+use crate::operations::read::{Query, SortCondition};
 use crate::schema::{DynamoIndex, GSITable, IndexKind};
-use crate::table::Table;
+use crate::table_handle::Table;
 
 /// The [`DynamoIndex`] view of a [`GSITable`]'s index. Its name is not a constant (see
 /// [`GSITable::global_index_name`]), so `NAME` is empty and the handle carries the name.
@@ -36,51 +37,80 @@ impl<T: GSITable> DynamoIndex for GsiIndex<T> {
     const SORT_KEY: Option<&'static str> = T::GSI_SORT_KEY;
 }
 
-/// A query on `T`'s GSI through `table`, shaped like the published arguments (`sk` means
-/// equality).
-fn gsi_query<T: GSITable>(
-    table: &Table<T>,
-    pk: &str,
-    sk: Option<String>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    ascending: bool,
-) -> Query<T, String> {
-    let index = table.index_named::<GsiIndex<T>>(Cow::Owned(T::global_index_name()));
-    shape(
-        index.query(&pk.to_owned()),
-        sk.map(SortCondition::Eq),
-        limit,
-        cursor,
-        ascending,
-    )
-}
-
-pub(crate) async fn query_gsi_items<T: GSITable>(
+/// How one page of `T`'s GSI is read: the published API's arguments, gathered.
+pub(crate) struct GsiPage<'a, T: GSITable> {
     pk: String,
     sk: Option<String>,
-    limit: Option<u16>,
     cursor: Option<Cursor<T>>,
-    ascending: bool,
-) -> Result<QueryResult<T>> {
-    gsi_page(pk, sk, limit, cursor, ascending, None).await
-}
-
-/// One page of `T`'s GSI, filtered if `filter` is given.
-async fn gsi_page<T: GSITable>(
-    pk: String,
-    sk: Option<String>,
     limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    ascending: bool,
+    forward: bool,
     filter: Option<Result<Bound>>,
-) -> Result<QueryResult<T>> {
-    let table = table_of::<T>().await;
-    let query = gsi_query(&table, &pk, sk, limit, cursor, ascending);
-    match filter {
-        Some(filter) => query.bound_filter(filter).page().await,
-        None => query.page().await,
+    projection: Option<&'a [&'a str]>,
+}
+
+impl<'a, T: GSITable> GsiPage<'a, T> {
+    /// The index partition `pk` (and index sort key `sk`, if given), from `cursor`.
+    pub(crate) fn new(
+        pk: String,
+        sk: Option<String>,
+        cursor: Option<Cursor<T>>,
+        limit: Option<u16>,
+        forward: bool,
+    ) -> Self {
+        GsiPage {
+            pk,
+            sk,
+            cursor,
+            limit,
+            forward,
+            filter: None,
+            projection: None,
+        }
     }
+
+    pub(crate) fn filter(
+        mut self,
+        expression: impl IntoExpression,
+        values: impl Serialize,
+    ) -> Self {
+        self.filter = Some(bind(expression, values));
+        self
+    }
+
+    pub(crate) fn project(mut self, attributes: Option<&'a [&'a str]>) -> Self {
+        self.projection = attributes;
+        self
+    }
+
+    /// The query on `table`'s GSI.
+    fn query(self, table: &Table<T>) -> Query<T, String> {
+        let index = table.index_named::<GsiIndex<T>>(Cow::Owned(T::global_index_name()));
+        let mut query = index.query(&self.pk);
+        if let Some(sk) = self.sk {
+            query = query.sort_key(SortCondition::Eq(sk));
+        }
+        if let Some(limit) = self.limit {
+            query = query.limit(u32::from(limit));
+        }
+        if !self.forward {
+            query = query.descending();
+        }
+        if let Some(filter) = self.filter {
+            query = query.bound_filter(filter);
+        }
+        if let Some(attributes) = self.projection {
+            query = query.project(attributes);
+        }
+        query.after(self.cursor.and_then(Cursor::into_native))
+    }
+}
+
+/// One page of `T`'s GSI.
+pub(crate) async fn page<T: GSITable>(page: GsiPage<'_, T>) -> Result<OutputItems<T>> {
+    let size = page.limit.unwrap_or(T::DEFAULT_PAGE_SIZE);
+    let table = table_of::<T>().await;
+    let result = Box::pin(page.query(&table).page()).await?;
+    OutputItems::from_page(result, size)
 }
 
 pub(crate) async fn query_gsi_item<T: GSITable>(
@@ -88,25 +118,67 @@ pub(crate) async fn query_gsi_item<T: GSITable>(
     sk: Option<String>,
 ) -> Result<Option<T>> {
     let table = table_of::<T>().await;
-    gsi_query(&table, &pk, sk, None, None, true).first().await
+    GsiPage::new(pk, sk, None, None, true)
+        .query(&table)
+        .first()
+        .await
 }
 
-pub(crate) fn query_gsi_items_with_filter<T: GSITable>(
-    pk: String,
-    sk: Option<String>,
-    cursor: Option<Cursor<T>>,
+/// One filtered page of `T`'s GSI (the index partition `gsi_partition_key`, and sort key
+/// `gsi_sort_key` if given), from `exclusive_start_cursor` (a page's `start_cursor()`).
+#[allow(clippy::too_many_arguments)]
+pub async fn query_gsi_items_with_filter<T: GSITable, U: Serialize>(
+    gsi_partition_key: String,
+    gsi_sort_key: Option<String>,
+    exclusive_start_cursor: Option<Cursor<T>>,
     limit: Option<u16>,
-    ascending: bool,
-    filter: impl IntoExpression + Send,
-    values: impl Serialize + Send,
-) -> impl Future<Output = Result<QueryResult<T>>> + Send + 'static {
-    let filter = bind(filter, values);
-    gsi_page(pk, sk, limit, cursor, ascending, Some(filter))
+    scan_index_forward: bool,
+    filter_expression: impl IntoExpression,
+    filter_expression_values: U,
+) -> Result<OutputItems<T>> {
+    let shape = GsiPage::new(
+        gsi_partition_key,
+        gsi_sort_key,
+        exclusive_start_cursor,
+        limit,
+        scan_index_forward,
+    )
+    .filter(filter_expression, filter_expression_values);
+    page(shape).await
 }
 
-pub(crate) async fn count_gsi_items<T: GSITable>(pk: String) -> Result<usize> {
+/// [`query_gsi_items_with_filter`] returning only `projection_attributes` (every attribute for
+/// `None`); the items must still decode as `T`.
+#[allow(clippy::too_many_arguments)]
+pub async fn query_gsi_items_with_filter_and_projection<T: GSITable, U: Serialize>(
+    gsi_partition_key: String,
+    gsi_sort_key: Option<String>,
+    exclusive_start_cursor: Option<Cursor<T>>,
+    limit: Option<u16>,
+    scan_index_forward: bool,
+    filter_expression: impl IntoExpression,
+    filter_expression_values: U,
+    projection_attributes: Option<&[&str]>,
+) -> Result<OutputItems<T>> {
+    let shape = GsiPage::new(
+        gsi_partition_key,
+        gsi_sort_key,
+        exclusive_start_cursor,
+        limit,
+        scan_index_forward,
+    )
+    .filter(filter_expression, filter_expression_values)
+    .project(projection_attributes);
+    page(shape).await
+}
+
+/// How many items the index partition `gsi_partition_key` holds, over all pages.
+pub async fn count_gsi_items<T: GSITable>(gsi_partition_key: String) -> Result<usize> {
     let table = table_of::<T>().await;
-    gsi_query(&table, &pk, None, None, None, true).count().await
+    GsiPage::new(gsi_partition_key, None, None, None, true)
+        .query(&table)
+        .count()
+        .await
 }
 
 pub(crate) fn query_gsi_stream<T: GSITable>(
@@ -114,5 +186,9 @@ pub(crate) fn query_gsi_stream<T: GSITable>(
     sk: Option<String>,
     page_size: Option<u16>,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
-    lazy_stream(move |table| gsi_query(&table, &pk, sk, page_size, None, true).stream())
+    lazy_stream(move |table: Table<T>| {
+        GsiPage::new(pk, sk, None, page_size, true)
+            .query(&table)
+            .stream()
+    })
 }

@@ -1,14 +1,15 @@
-//! Turning the published API's arguments into native builders: optional conditions and filters
-//! bound with their values, queries and scans shaped from `(sort, limit, cursor, ascending)`.
+//! Turning the published API's arguments into native ones: conditions and filters bound with
+//! their values, a sort key dropped where the table has none, numbers given as text, and the
+//! table handle of `T`'s client.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures::{Stream, StreamExt, stream};
 use serde::Serialize;
 
 use crate::error::Result;
 use crate::expression::{Bound, IntoExpression};
-use crate::operations::read::{Cursor, Query, Scan, SortCondition};
-use crate::schema::{DynamoTable, KeyValue};
-use crate::table::Table;
+use crate::schema::{DynamoTable, KeyType, KeyValue};
+use crate::table_handle::Table;
 
 /// An optional condition: checked and bound with its values, or `None`.
 pub(crate) fn condition_bound<C: IntoExpression>(
@@ -23,41 +24,27 @@ pub(crate) fn bind(filter: impl IntoExpression, values: impl Serialize) -> Resul
     filter.into_expression().and_then(|e| Bound::new(e, values))
 }
 
-/// A query shaped by the published API's arguments.
-pub(crate) fn shape<T: DynamoTable, SK: KeyValue>(
-    mut query: Query<T, SK>,
-    sort: Option<SortCondition<SK>>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    ascending: bool,
-) -> Query<T, SK> {
-    if let Some(sort) = sort {
-        query = query.sort_key(sort);
-    }
-    if let Some(limit) = limit {
-        query = query.limit(u32::from(limit));
-    }
-    if !ascending {
-        query = query.descending();
-    }
-    query.after(cursor)
+/// The published API ignores a sort key given for a table that has none; so does this layer.
+pub(crate) fn lenient<T: DynamoTable>(sk: Option<T::SK>) -> Option<T::SK> {
+    T::SORT_KEY.and(sk)
 }
 
-/// A scan shaped by the published API's arguments.
-pub(crate) fn shape_scan<T: DynamoTable>(
-    mut scan: Scan<T>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-) -> Scan<T> {
-    if let Some(limit) = limit {
-        scan = scan.limit(u32::from(limit));
+/// A number key given as its digits (the published API's `String` sort-key ranges); checked
+/// like any number key before sending.
+#[derive(Debug, Clone)]
+pub(crate) struct NumberText(pub String);
+
+impl KeyValue for NumberText {
+    const KEY_TYPE: KeyType = KeyType::N;
+
+    fn to_attribute_value(&self) -> AttributeValue {
+        AttributeValue::N(self.0.trim().to_owned())
     }
-    scan.after(cursor)
 }
 
 /// `T`'s table on `T`'s client ([`DynamoTable::dynamodb_client`]).
 pub(crate) async fn table_of<T: DynamoTable>() -> Table<T> {
-    T::dynamodb_client().await.table::<T>()
+    super::client::client_of::<T>().await.table::<T>()
 }
 
 /// A stream that first fetches `T`'s table, then streams what `build` makes of it.

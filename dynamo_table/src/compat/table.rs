@@ -1,97 +1,603 @@
-//! The published API's table functions: the bodies of [`DynamoTable`]'s provided methods, and
-//! [`batch_write`]. Each is a thin call into [`Table`](crate::Table).
-
-use std::future::Future;
+//! The published API's table functions, at `dynamo_table::table`, with its signatures: the
+//! bodies of [`DynamoTable`]'s provided methods, and the free functions. Each is a thin call
+//! into [`Table`](crate::Table).
 
 use aws_sdk_dynamodb::operation::{
     delete_item::DeleteItemOutput, put_item::PutItemOutput, update_item::UpdateItemOutput,
 };
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures::Stream;
 use serde::Serialize;
 
-use super::shape::{bind, condition_bound, lazy_stream, shape, shape_scan, table_of};
-use crate::error::Result;
-use crate::expression::{Bound, IntoExpression};
-use crate::operations::batch::{BatchGetResult, BatchWriteResult, split};
-use crate::operations::read::{Cursor, QueryResult, Scan, SortCondition};
-use crate::schema::{DynamoTable, KeyOf};
-use crate::table::Table;
+use super::output::{BatchReadOutput, BatchWriteOutput, CompositeKey, Cursor, OutputItems};
+pub(crate) use super::shape::bind;
+use super::shape::{NumberText, condition_bound, lazy_stream, lenient, table_of};
+use crate::codec::key::key_map;
+use crate::error::{Error, InvalidReason, Result};
+use crate::expression::{Bound, Expression, IntoExpression};
+use crate::operations::read::{Query, Scan, SortCondition};
+use crate::schema::{Binary, DynamoTable, KeyType, KeyValue};
+use crate::table_handle::Table;
 
-/// The key of this item, as a pair.
-fn own_key<T: DynamoTable>(item: &T) -> KeyOf<T> {
-    (item.partition_key(), item.sort_key())
+/// How one page of a query is read: the published API's arguments, gathered.
+pub(crate) struct Page<'a, T: DynamoTable> {
+    sort: Option<SortCondition<T::SK>>,
+    start: Option<&'a T::SK>,
+    cursor: Option<Cursor<T>>,
+    limit: Option<u16>,
+    forward: bool,
+    index: Option<String>,
+    filter: Option<Result<Bound>>,
+    projection: Option<&'a [&'a str]>,
 }
 
-/// A key from borrowed parts.
-fn key_of<T: DynamoTable>(pk: &T::PK, sk: Option<&T::SK>) -> KeyOf<T> {
-    (pk.clone(), sk.cloned())
+impl<'a, T: DynamoTable> Page<'a, T> {
+    /// A page of the items with sort key `sort_key` (all, for `None`), after the sort key
+    /// `start`, at most `limit` read, ascending if `forward`.
+    pub(crate) fn new(
+        sort_key: Option<&T::SK>,
+        start: Option<&'a T::SK>,
+        limit: Option<u16>,
+        forward: bool,
+    ) -> Self {
+        Page {
+            sort: sort_key.cloned().map(SortCondition::Eq),
+            start,
+            cursor: None,
+            limit,
+            forward,
+            index: None,
+            filter: None,
+            projection: None,
+        }
+    }
+
+    pub(crate) fn sort(mut self, condition: SortCondition<T::SK>) -> Self {
+        self.sort = Some(condition);
+        self
+    }
+
+    pub(crate) fn after(mut self, cursor: Option<Cursor<T>>) -> Self {
+        self.cursor = cursor;
+        self
+    }
+
+    pub(crate) fn index(mut self, index: Option<String>) -> Self {
+        self.index = index;
+        self
+    }
+
+    pub(crate) fn filter(
+        mut self,
+        expression: impl IntoExpression,
+        values: impl Serialize,
+    ) -> Self {
+        self.filter = Some(bind(expression, values));
+        self
+    }
+
+    pub(crate) fn project(mut self, attributes: Option<&'a [&'a str]>) -> Self {
+        self.projection = attributes;
+        self
+    }
+
+    /// Applies everything but the sort condition to `query`, which starts at `pk`.
+    fn shape<SK: KeyValue>(self, pk: &T::PK, mut query: Query<T, SK>) -> Query<T, SK> {
+        if let Some(limit) = self.limit {
+            query = query.limit(u32::from(limit));
+        }
+        if !self.forward {
+            query = query.descending();
+        }
+        if let Some(filter) = self.filter {
+            query = query.bound_filter(filter);
+        }
+        if let Some(attributes) = self.projection {
+            query = query.project(attributes);
+        }
+        match (self.cursor, self.start) {
+            (Some(cursor), _) => query.after(cursor.into_native()),
+            (None, Some(sk)) => match start_key::<T>(self.index.as_deref(), pk, sk) {
+                Ok(key) => query.start_at(key),
+                Err(e) => {
+                    query.read_mut().fail(e);
+                    query
+                }
+            },
+            (None, None) => query,
+        }
+    }
+
+    fn page_size(&self) -> u16 {
+        self.limit.unwrap_or(T::DEFAULT_PAGE_SIZE)
+    }
 }
 
-pub(crate) async fn add_item<T: DynamoTable>(item: &T) -> Result<PutItemOutput> {
-    table_of::<T>().await.put(item).await
+/// The start key of a table query after sort key `sk` (none when the table has no sort key:
+/// its partitions hold one item). An index needs its own key values, which only a cursor has.
+fn start_key<T: DynamoTable>(
+    index: Option<&str>,
+    pk: &T::PK,
+    sk: &T::SK,
+) -> Result<Option<std::collections::HashMap<String, AttributeValue>>> {
+    if let Some(index) = index {
+        return Err(Error::invalid(
+            InvalidReason::IndexStartKey,
+            format!(
+                "`exclusive_start_key` cannot resume a query of index `{index}`: the page boundary \
+                 of an index also holds the index's key values. Page through an index with \
+                 `Table::index::<I>().query(..)` and the cursor of each page"
+            ),
+        ));
+    }
+    let sk = lenient::<T>(Some(sk.clone()));
+    if sk.is_none() {
+        return Ok(None);
+    }
+    key_map::<T>(T::TABLE, pk, sk.as_ref()).map(Some)
 }
 
-pub(crate) async fn get_item<T: DynamoTable>(pk: &T::PK, sk: Option<&T::SK>) -> Result<Option<T>> {
-    table_of::<T>().await.get(key_of::<T>(pk, sk)).await
+/// One page of a query of `T`'s table (or of the index named by the page).
+pub(crate) async fn page<T: DynamoTable>(
+    pk: &T::PK,
+    mut page: Page<'_, T>,
+) -> Result<OutputItems<T>> {
+    let table = table_of::<T>().await;
+    let size = page.page_size();
+    let sort = page.sort.take();
+    let mut query = table.query_as::<T::SK>(pk, page.index.clone());
+    if let Some(sort) = sort {
+        query = query.sort_key(sort);
+    }
+    let result = Box::pin(page.shape(pk, query).page()).await?;
+    OutputItems::from_page(result, size)
 }
 
-pub(crate) async fn delete_item<T: DynamoTable>(
-    pk: T::PK,
-    sk: Option<T::SK>,
+/// One page of a query whose sort-key range is given as text: strings for a string sort key,
+/// numbers for a numeric one, bytes for a binary one.
+async fn page_between<T: DynamoTable>(
+    pk: &T::PK,
+    page: Page<'_, T>,
+    low: String,
+    high: String,
+) -> Result<OutputItems<T>> {
+    async fn run<T: DynamoTable, SK: KeyValue>(
+        table: Table<T>,
+        pk: &T::PK,
+        page: Page<'_, T>,
+        range: SortCondition<SK>,
+    ) -> Result<OutputItems<T>> {
+        let size = page.page_size();
+        let query = table.query_as::<SK>(pk, page.index.clone()).sort_key(range);
+        OutputItems::from_page(Box::pin(page.shape(pk, query).page()).await?, size)
+    }
+    let table = table_of::<T>().await;
+    match <T::SK as KeyValue>::KEY_TYPE {
+        KeyType::S => run(table, pk, page, SortCondition::Between(low, high)).await,
+        KeyType::N => {
+            let range = SortCondition::Between(NumberText(low), NumberText(high));
+            run(table, pk, page, range).await
+        }
+        KeyType::B => {
+            let (low, high) = (
+                Binary::from(low.into_bytes()),
+                Binary::from(high.into_bytes()),
+            );
+            run(table, pk, page, SortCondition::Between(low, high)).await
+        }
+    }
+}
+
+/// Puts `payload`, replacing any item with the same key.
+pub async fn add_item<T: DynamoTable>(payload: &T) -> Result<PutItemOutput> {
+    table_of::<T>().await.put(payload).await
+}
+
+/// Gets the item with this key, or `None`. A sort key given for a table without one is ignored.
+pub async fn get_item<T: DynamoTable>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+) -> Result<Option<T>> {
+    let key = (partition_key.clone(), lenient::<T>(sort_key.cloned()));
+    table_of::<T>().await.get(key).await
+}
+
+/// One page of the partition, ascending, after the sort key `exclusive_start_key`.
+pub async fn query_items<T: DynamoTable>(
+    partition_key: &T::PK,
+    limit: Option<u16>,
+    exclusive_start_key: Option<&T::SK>,
+) -> Result<OutputItems<T>> {
+    page(
+        partition_key,
+        Page::new(None, exclusive_start_key, limit, true),
+    )
+    .await
+}
+
+/// One filtered page of the partition, or of the index `index_name` keyed like the table.
+#[allow(clippy::too_many_arguments)]
+pub async fn query_items_with_filter<T: DynamoTable, U: Serialize>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    filter_expression: impl IntoExpression,
+    filter_expression_values: U,
+) -> Result<OutputItems<T>> {
+    let shape = Page::new(sort_key, exclusive_start_key, limit, scan_index_forward)
+        .index(index_name)
+        .filter(filter_expression, filter_expression_values);
+    page(partition_key, shape).await
+}
+
+/// One page returning only `projection_attributes` (every attribute for `None`); the items must
+/// still decode as `T`.
+pub async fn query_items_with_projection<T: DynamoTable>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    projection_attributes: Option<&[&str]>,
+) -> Result<OutputItems<T>> {
+    let shape = Page::new(sort_key, exclusive_start_key, limit, scan_index_forward)
+        .index(index_name)
+        .project(projection_attributes);
+    page(partition_key, shape).await
+}
+
+/// [`query_items_with_filter`] with a projection.
+#[allow(clippy::too_many_arguments)]
+pub async fn query_items_with_filter_and_projection<T: DynamoTable, U: Serialize>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    filter_expression: impl IntoExpression,
+    filter_expression_values: U,
+    projection_attributes: Option<&[&str]>,
+) -> Result<OutputItems<T>> {
+    let shape = Page::new(sort_key, exclusive_start_key, limit, scan_index_forward)
+        .index(index_name)
+        .filter(filter_expression, filter_expression_values)
+        .project(projection_attributes);
+    page(partition_key, shape).await
+}
+
+/// One page of the items whose sort key is between `range_start` and `range_end`, both
+/// included (numbers for a numeric sort key).
+pub async fn query_items_between<T: DynamoTable>(
+    partition_key: &T::PK,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    range_start: String,
+    range_end: String,
+) -> Result<OutputItems<T>> {
+    let shape = Page::new(None, exclusive_start_key, limit, scan_index_forward).index(index_name);
+    page_between(partition_key, shape, range_start, range_end).await
+}
+
+/// One page of the items whose attribute `field_name` contains `field_value` (a filter: the
+/// page may hold fewer items than `limit`, and a key attribute is refused, as DynamoDB does).
+pub async fn query_items_contains<T: DynamoTable>(
+    partition_key: &T::PK,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    field_name: String,
+    field_value: String,
+) -> Result<OutputItems<T>> {
+    let values = serde_json::json!({ ":value": field_value });
+    let filter = Expression::parse("contains(#field, :value)")
+        .and_then(|e| Bound::new(e.name("#field", field_name), values));
+    let mut shape =
+        Page::new(None, exclusive_start_key, limit, scan_index_forward).index(index_name);
+    shape.filter = Some(filter);
+    page(partition_key, shape).await
+}
+
+/// One page of the items whose sort key ends with `prefix` (the published name of the
+/// argument). DynamoDB has no `ends_with`: the page is read, then its items are kept when
+/// their sort key ends with `prefix`, so it may hold fewer items than `limit`.
+pub async fn query_items_ends_with<T: DynamoTable>(
+    partition_key: &T::PK,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    prefix: String,
+) -> Result<OutputItems<T>> {
+    let shape =
+        Page::<T>::new(None, exclusive_start_key, limit, scan_index_forward).index(index_name);
+    let mut out = page(partition_key, shape).await?;
+    out.items.retain(|item| {
+        item.sort_key()
+            .is_some_and(|sk| key_text(&sk.to_attribute_value()).ends_with(&prefix))
+    });
+    out.count = i32::try_from(out.items.len()).unwrap_or(i32::MAX);
+    Ok(out)
+}
+
+/// A key value as text: a string, a number's digits, or bytes read as UTF-8.
+fn key_text(value: &AttributeValue) -> String {
+    match value {
+        AttributeValue::S(s) | AttributeValue::N(s) => s.clone(),
+        AttributeValue::B(b) => String::from_utf8_lossy(b.as_ref()).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// One page of the items whose sort key starts with `prefix` (string and binary sort keys).
+pub async fn query_items_begins_with<T: DynamoTable>(
+    partition_key: &T::PK,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+    prefix: String,
+) -> Result<OutputItems<T>> {
+    let shape = Page::new(None, exclusive_start_key, limit, scan_index_forward)
+        .index(index_name)
+        .sort(SortCondition::BeginsWith(prefix));
+    page(partition_key, shape).await
+}
+
+/// The first item of the partition.
+pub async fn query_item<T: DynamoTable>(partition_key: &T::PK) -> Result<Option<T>> {
+    table_of::<T>().await.query(partition_key).first().await
+}
+
+/// Deletes the item with this key; deleting a missing item is not an error.
+pub async fn delete_item<T: DynamoTable>(
+    partition_key: T::PK,
+    sort_key: Option<T::SK>,
 ) -> Result<DeleteItemOutput> {
-    table_of::<T>().await.delete((pk, sk)).await
+    let key = (partition_key, lenient::<T>(sort_key));
+    table_of::<T>().await.delete(key).await
 }
 
-pub(crate) async fn destroy_item<T: DynamoTable>(item: &T) -> Result<DeleteItemOutput> {
-    table_of::<T>().await.delete(own_key(item)).await
+/// Adds `increment_by` to the number attribute `field` (0 if missing).
+pub async fn increment<T: DynamoTable>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+    field: &str,
+    increment_by: u64,
+) -> Result<UpdateItemOutput> {
+    increment_multiple::<T>(partition_key, sort_key, &[(field, increment_by)]).await
 }
 
-pub(crate) async fn batch_get<T: DynamoTable>(keys: Vec<KeyOf<T>>) -> Result<BatchGetResult<T>> {
-    table_of::<T>().await.batch_get(keys).await
+/// Adds each amount to its attribute in one request (0 if missing). At least once: see the
+/// README on retries.
+pub async fn increment_multiple<T: DynamoTable>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+    fields: &[(&str, u64)],
+) -> Result<UpdateItemOutput> {
+    let mut amounts = Vec::with_capacity(fields.len());
+    for &(field, amount) in fields {
+        let amount = i64::try_from(amount).map_err(|_| {
+            Error::invalid(
+                InvalidReason::AttributeValue,
+                format!(
+                    "the increment of `{field}` by {amount} is above {}: add it in steps",
+                    i64::MAX
+                ),
+            )
+        })?;
+        amounts.push((field, amount));
+    }
+    let key = (partition_key.clone(), lenient::<T>(sort_key.cloned()));
+    table_of::<T>().await.increment(key, &amounts).await
 }
 
-pub(crate) async fn batch_upsert<T: DynamoTable>(items: Vec<T>) -> Result<BatchWriteResult<T>> {
-    table_of::<T>().await.batch_put(items).await
+/// Sets the attributes of `update` on the item with this key.
+pub async fn update_item<T: DynamoTable, U: Serialize + Send>(
+    partition_key: T::PK,
+    sort_key: Option<T::SK>,
+    update: U,
+) -> Result<UpdateItemOutput> {
+    let key = (partition_key, lenient::<T>(sort_key));
+    table_of::<T>().await.update(key, update).await
 }
 
-pub(crate) async fn batch_delete<T: DynamoTable>(items: Vec<T>) -> Result<BatchWriteResult<T>> {
-    batch_write(Vec::new(), items).await
+/// [`update_item`] if `condition_expression` holds.
+pub async fn update_item_with_condition<T: DynamoTable, U: Serialize + Send, C: Serialize>(
+    partition_key: T::PK,
+    sort_key: Option<T::SK>,
+    update: U,
+    condition_expression: Option<String>,
+    condition_expression_values: Option<C>,
+) -> Result<UpdateItemOutput> {
+    let condition = condition_of(condition_expression, condition_expression_values);
+    update_conditioned::<T, U>(partition_key, sort_key, update, condition).await
 }
 
-/// Puts `puts` and deletes `deletes` of `T`'s table in one batch, on `T`'s client. A put and a
-/// delete of the same key is refused before anything is sent. In the result, `items` holds the
-/// puts and deletes that were applied (puts first). For writes across several tables, use
-/// [`DynamoClient::batch_write`](crate::DynamoClient::batch_write).
-///
-/// ```no_run
-/// # use dynamo_table::DynamoTable;
-/// # use serde::{Deserialize, Serialize};
-/// # #[derive(Serialize, Deserialize, DynamoTable)]
-/// # #[dynamo(table = "users")]
-/// # struct User { #[dynamo(pk)] user_id: String }
-/// # async fn run() -> Result<(), dynamo_table::Error> {
-/// let puts = vec![User { user_id: "u2".into() }];
-/// let deletes = vec![User { user_id: "u1".into() }];
-/// let result = dynamo_table::batch_write(puts, deletes).await?;
-/// assert_eq!(result.items.len() + result.failed.len() + result.superseded.len(), 2);
-/// # Ok(()) }
-/// ```
+/// A condition and its values, checked and bound (`None` without a condition).
+pub(crate) fn condition_of<C: Serialize>(
+    condition: Option<String>,
+    values: Option<C>,
+) -> Option<Result<Bound>> {
+    let values = match values.map(serde_json::to_value).transpose() {
+        Ok(values) => values,
+        Err(e) => {
+            return Some(Err(Error::invalid(
+                InvalidReason::ExpressionValuesShape,
+                format!("the condition's values do not serialize: {e}"),
+            )));
+        }
+    };
+    condition_bound(condition, values)
+}
+
+/// [`update_item`] under an already bound condition.
+pub(crate) async fn update_conditioned<T: DynamoTable, U: Serialize + Send>(
+    partition_key: T::PK,
+    sort_key: Option<T::SK>,
+    update: U,
+    condition: Option<Result<Bound>>,
+) -> Result<UpdateItemOutput> {
+    let key = (partition_key, lenient::<T>(sort_key));
+    let table = table_of::<T>().await;
+    match condition {
+        Some(bound) => table.update_bound(key, update, bound?).await,
+        None => table.update(key, update).await,
+    }
+}
+
+/// How many items the partition holds, over all pages.
+pub async fn count_items<T: DynamoTable>(partition_key: &T::PK) -> Result<usize> {
+    table_of::<T>().await.query(partition_key).count().await
+}
+
+/// A scan shaped by the published arguments.
+fn scan_of<T: DynamoTable>(
+    table: &Table<T>,
+    limit: Option<u16>,
+    start: Option<CompositeKey<T::PK, T::SK>>,
+    filter: Option<Result<Bound>>,
+) -> Scan<T> {
+    let mut scan = table.scan();
+    if let Some(limit) = limit {
+        scan = scan.limit(u32::from(limit));
+    }
+    if let Some(filter) = filter {
+        scan = scan.bound_filter(filter);
+    }
+    match start {
+        Some((pk, sk)) => match key_map::<T>(T::TABLE, &pk, lenient::<T>(sk).as_ref()) {
+            Ok(key) => scan.start_at(Some(key)),
+            Err(e) => {
+                scan.read_mut().fail(e);
+                scan
+            }
+        },
+        None => scan,
+    }
+}
+
+/// One page of a scan, after the key `exclusive_start_key` (a page's `last_evaluated_key`).
+pub async fn scan_items<T: DynamoTable>(
+    limit: Option<u16>,
+    exclusive_start_key: Option<CompositeKey<T::PK, T::SK>>,
+) -> Result<OutputItems<T>> {
+    let table = table_of::<T>().await;
+    let page = scan_of(&table, limit, exclusive_start_key, None)
+        .page()
+        .await?;
+    OutputItems::from_page(page, limit.unwrap_or(T::DEFAULT_PAGE_SIZE))
+}
+
+/// [`scan_items`] with a filter.
+pub async fn scan_items_with_filter<T: DynamoTable, U: Serialize>(
+    limit: Option<u16>,
+    exclusive_start_key: Option<CompositeKey<T::PK, T::SK>>,
+    filter_expression: impl IntoExpression,
+    filter_expression_values: U,
+) -> Result<OutputItems<T>> {
+    let filter = bind(filter_expression, filter_expression_values);
+    scan_filtered::<T>(limit, exclusive_start_key, filter).await
+}
+
+/// [`scan_items`] with an already bound filter.
+pub(crate) async fn scan_filtered<T: DynamoTable>(
+    limit: Option<u16>,
+    exclusive_start_key: Option<CompositeKey<T::PK, T::SK>>,
+    filter: Result<Bound>,
+) -> Result<OutputItems<T>> {
+    let table = table_of::<T>().await;
+    let page = scan_of(&table, limit, exclusive_start_key, Some(filter))
+        .page()
+        .await?;
+    OutputItems::from_page(page, limit.unwrap_or(T::DEFAULT_PAGE_SIZE))
+}
+
+/// Removes these attributes from the item with this key.
+pub async fn remove_attributes<T: DynamoTable>(
+    partition_key: T::PK,
+    sort_key: Option<T::SK>,
+    attributes: &[&str],
+) -> Result<UpdateItemOutput> {
+    let key = (partition_key, lenient::<T>(sort_key));
+    table_of::<T>()
+        .await
+        .remove_attributes(key, attributes)
+        .await
+}
+
+/// Every item of the query, `limit` per request, fetched as the stream is polled (memory holds
+/// one page). The future resolves at once; requests start when the stream is polled.
+pub async fn query_items_stream<T: DynamoTable>(
+    partition_key: &T::PK,
+    sort_key: Option<&T::SK>,
+    exclusive_start_key: Option<&T::SK>,
+    limit: Option<u16>,
+    index_name: Option<String>,
+    scan_index_forward: bool,
+) -> impl Stream<Item = Result<T>> + Send + 'static {
+    let pk = partition_key.clone();
+    let sort = sort_key.cloned().map(SortCondition::Eq);
+    let start = exclusive_start_key.cloned();
+    lazy_stream(move |table: Table<T>| {
+        let mut shape =
+            Page::new(None, start.as_ref(), limit, scan_index_forward).index(index_name.clone());
+        shape.sort = sort;
+        let mut query = table.query_as::<T::SK>(&pk, index_name);
+        if let Some(sort) = shape.sort.take() {
+            query = query.sort_key(sort);
+        }
+        shape.shape(&pk, query).stream()
+    })
+}
+
+/// Puts `update` and deletes `delete` (each by its own key) in batches of 25, retrying
+/// unprocessed items; every item ends in a processed or a failed list. A put and a delete of
+/// the same key is refused before anything is sent.
 pub async fn batch_write<T: DynamoTable>(
-    puts: Vec<T>,
-    deletes: Vec<T>,
-) -> Result<BatchWriteResult<T>> {
-    let client = T::dynamodb_client().await;
+    update: Vec<T>,
+    delete: Vec<T>,
+) -> Result<BatchWriteOutput<T>> {
+    let client = super::client::client_of::<T>().await;
+    let table = client.table_name::<T>();
     let mut batch = client.batch_write().retry(T::BATCH_RETRIES_CONFIG);
-    for item in &puts {
+    for item in &update {
         batch = batch.put(item);
     }
-    for item in &deletes {
-        batch = batch.delete::<T>(own_key(item));
+    for item in &delete {
+        let key = (item.partition_key(), lenient::<T>(item.sort_key()));
+        batch = batch.delete::<T>(key);
     }
-    let mut values = puts;
-    values.extend(deletes);
-    Ok(split(values, batch.execute().await?))
+    let values = update
+        .into_iter()
+        .map(|item| (true, item))
+        .chain(delete.into_iter().map(|item| (false, item)))
+        .collect();
+    let result = crate::operations::batch::split(values, batch.execute().await?);
+    Ok(BatchWriteOutput::from_result(&table, result))
 }
+
+/// Reads the items with these keys, 100 per request, retrying unprocessed keys.
+pub async fn batch_get<T: DynamoTable>(
+    values: Vec<CompositeKey<T::PK, T::SK>>,
+) -> Result<BatchReadOutput<T>> {
+    let table = table_of::<T>().await;
+    let keys = values
+        .into_iter()
+        .map(|(pk, sk)| (pk, lenient::<T>(sk)))
+        .collect::<Vec<_>>();
+    let result = table.batch_get(keys).await?;
+    Ok(BatchReadOutput::from_result(table.name(), result))
+}
+
+// From the 0.5 API.
 
 pub(crate) async fn add_item_with_condition<T: DynamoTable, C: IntoExpression + Send>(
     item: &T,
@@ -106,138 +612,26 @@ pub(crate) async fn add_item_with_condition<T: DynamoTable, C: IntoExpression + 
     }
 }
 
-pub(crate) async fn update_item<T: DynamoTable>(
-    item: &T,
-    updates: impl Serialize + Send,
-) -> Result<UpdateItemOutput> {
-    table_of::<T>().await.update(own_key(item), updates).await
-}
-
-pub(crate) async fn update_item_with_condition<T: DynamoTable, C: IntoExpression + Send>(
-    item: &T,
-    updates: impl Serialize + Send,
-    condition: Option<C>,
-    values: Option<serde_json::Value>,
-) -> Result<UpdateItemOutput> {
-    let condition = condition_bound(condition, values);
-    let table = table_of::<T>().await;
-    match condition {
-        Some(bound) => table.update_bound(own_key(item), updates, bound?).await,
-        None => table.update(own_key(item), updates).await,
-    }
-}
-
-pub(crate) async fn remove_attributes<T: DynamoTable>(
-    item: &T,
-    attributes: &[&str],
-) -> Result<UpdateItemOutput> {
-    let table = table_of::<T>().await;
-    table.remove_attributes(own_key(item), attributes).await
-}
-
-pub(crate) async fn increment_multiple<T: DynamoTable>(
-    pk: &T::PK,
-    sk: Option<&T::SK>,
-    fields: &[(&str, i64)],
-) -> Result<UpdateItemOutput> {
-    let table = table_of::<T>().await;
-    table.increment(key_of::<T>(pk, sk), fields).await
-}
-
-/// One page of a query shaped by the published arguments, filtered if `filter` is given: what
-/// every page-returning query function does.
-async fn query_page<T: DynamoTable>(
-    pk: &T::PK,
-    sort: Option<SortCondition<T::SK>>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    ascending: bool,
-    filter: Option<Result<Bound>>,
-) -> Result<QueryResult<T>> {
-    let table = table_of::<T>().await;
-    let query = shape(table.query(pk), sort, limit, cursor, ascending);
-    match filter {
-        Some(filter) => query.bound_filter(filter).page().await,
-        None => query.page().await,
-    }
-}
-
-pub(crate) async fn query_items<T: DynamoTable>(
-    pk: &T::PK,
-    sort: Option<SortCondition<T::SK>>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-) -> Result<QueryResult<T>> {
-    query_page(pk, sort, limit, cursor, true, None).await
-}
-
-pub(crate) async fn reverse_query_items<T: DynamoTable>(
-    pk: &T::PK,
-    sort: Option<SortCondition<T::SK>>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-) -> Result<QueryResult<T>> {
-    query_page(pk, sort, limit, cursor, false, None).await
-}
-
-pub(crate) async fn query_item<T: DynamoTable>(pk: &T::PK) -> Result<Option<T>> {
-    table_of::<T>().await.query(pk).first().await
-}
-
-pub(crate) fn query_items_with_filter<'a, T: DynamoTable>(
-    pk: &'a T::PK,
-    sort: Option<SortCondition<T::SK>>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    filter: impl IntoExpression + Send,
-    values: impl Serialize + Send,
-) -> impl Future<Output = Result<QueryResult<T>>> + Send + 'a {
-    let filter = bind(filter, values);
-    query_page(pk, sort, limit, cursor, true, Some(filter))
-}
-
-pub(crate) async fn query_begins_with<T: DynamoTable>(
-    pk: &T::PK,
-    prefix: &str,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    ascending: bool,
-) -> Result<QueryResult<T>> {
-    let sort = SortCondition::BeginsWith(prefix.to_owned());
-    query_page(pk, Some(sort), limit, cursor, ascending, None).await
-}
-
-pub(crate) fn query_between<'a, T: DynamoTable>(
-    pk: &'a T::PK,
-    low: impl Into<T::SK>,
-    high: impl Into<T::SK>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    ascending: bool,
-) -> impl Future<Output = Result<QueryResult<T>>> + Send + 'a {
-    let sort = SortCondition::Between(low.into(), high.into());
-    query_page(pk, Some(sort), limit, cursor, ascending, None)
-}
-
-pub(crate) async fn count_items<T: DynamoTable>(pk: &T::PK) -> Result<usize> {
-    table_of::<T>().await.query(pk).count().await
-}
-
-/// Every item of a query shaped by the published arguments, filtered if `filter` is given.
-fn query_items_stream<T: DynamoTable>(
+/// Every item of a query, filtered if `filter` is given.
+fn stream_of<T: DynamoTable>(
     pk: &T::PK,
     sort: Option<SortCondition<T::SK>>,
     page_size: Option<u16>,
     filter: Option<Result<Bound>>,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
     let pk = pk.clone();
-    lazy_stream(move |table| {
-        let query = shape(table.query(&pk), sort, page_size, None, true);
-        match filter {
-            Some(filter) => query.bound_filter(filter),
-            None => query,
+    lazy_stream(move |table: Table<T>| {
+        let mut query = table.query(&pk);
+        if let Some(sort) = sort {
+            query = query.sort_key(sort);
         }
-        .stream()
+        if let Some(size) = page_size {
+            query = query.limit(u32::from(size));
+        }
+        if let Some(filter) = filter {
+            query = query.bound_filter(filter);
+        }
+        query.stream()
     })
 }
 
@@ -246,7 +640,7 @@ pub(crate) fn query_stream<T: DynamoTable>(
     sort: Option<SortCondition<T::SK>>,
     page_size: Option<u16>,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
-    query_items_stream(pk, sort, page_size, None)
+    stream_of(pk, sort, page_size, None)
 }
 
 pub(crate) fn query_stream_with_filter<T: DynamoTable>(
@@ -256,49 +650,20 @@ pub(crate) fn query_stream_with_filter<T: DynamoTable>(
     filter: impl IntoExpression,
     values: impl Serialize,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
-    query_items_stream(pk, sort, page_size, Some(bind(filter, values)))
+    stream_of(pk, sort, page_size, Some(bind(filter, values)))
 }
 
-/// A scan shaped by the published arguments, filtered if `filter` is given.
-fn scan_of<T: DynamoTable>(
-    table: &Table<T>,
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
+fn scan_stream_of<T: DynamoTable>(
+    page_size: Option<u16>,
     filter: Option<Result<Bound>>,
-) -> Scan<T> {
-    let scan = shape_scan(table.scan(), limit, cursor);
-    match filter {
-        Some(filter) => scan.bound_filter(filter),
-        None => scan,
-    }
-}
-
-pub(crate) async fn scan_items<T: DynamoTable>(
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-) -> Result<QueryResult<T>> {
-    scan_of(&table_of::<T>().await, limit, cursor, None)
-        .page()
-        .await
-}
-
-pub(crate) fn scan_items_with_filter<T: DynamoTable>(
-    limit: Option<u16>,
-    cursor: Option<Cursor<T>>,
-    filter: impl IntoExpression + Send,
-    values: impl Serialize + Send,
-) -> impl Future<Output = Result<QueryResult<T>>> + Send + 'static {
-    let filter = bind(filter, values);
-    async move {
-        let table = table_of::<T>().await;
-        scan_of(&table, limit, cursor, Some(filter)).page().await
-    }
+) -> impl Stream<Item = Result<T>> + Send + 'static {
+    lazy_stream(move |table: Table<T>| scan_of(&table, page_size, None, filter).stream())
 }
 
 pub(crate) fn scan_stream<T: DynamoTable>(
     page_size: Option<u16>,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
-    lazy_stream(move |table| scan_of(&table, page_size, None, None).stream())
+    scan_stream_of(page_size, None)
 }
 
 pub(crate) fn scan_stream_with_filter<T: DynamoTable>(
@@ -306,6 +671,5 @@ pub(crate) fn scan_stream_with_filter<T: DynamoTable>(
     filter: impl IntoExpression,
     values: impl Serialize,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
-    let filter = bind(filter, values);
-    lazy_stream(move |table| scan_of(&table, page_size, None, Some(filter)).stream())
+    scan_stream_of(page_size, Some(bind(filter, values)))
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use aws_sdk_dynamodb::operation::create_table::CreateTableOutput;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType as KeyRole,
     LocalSecondaryIndex, Projection, ProjectionType, TableStatus, TimeToLiveSpecification,
@@ -13,7 +14,7 @@ use crate::error::{Error, ErrorKind, InvalidReason, Result};
 use crate::request::capacity::Side;
 use crate::request::send::ObserveExt;
 use crate::retry::{Attempt, GaveUp, with_backoff};
-use crate::schema::{DynamoTable, IndexKind, KeyAttribute, KeyValue, RetryConfig};
+use crate::schema::{DynamoTable, IndexKind, IndexSchema, KeyAttribute, KeyValue, RetryConfig};
 
 /// How patiently [`create`] waits for a new table to become active: checks at most 2 s apart
 /// (1 s on average), about five minutes in all.
@@ -26,6 +27,22 @@ const ACTIVE_WAIT: RetryConfig = RetryConfig {
 /// Creates the table from `T`'s key schema and indexes (attribute types from the key types),
 /// with on-demand billing, and waits until it is active.
 pub(crate) async fn create<T: DynamoTable>(table: &TableRef) -> Result<()> {
+    create_with::<T>(table, None).await.map(|_| ())
+}
+
+/// [`create`], plus `extra`: an index known only at run time (a hand-written `GSITable`'s,
+/// named by the `String`) unless `T::INDEXES` already has an index of that name. Returns what
+/// `CreateTable` answered.
+pub(crate) async fn create_with<T: DynamoTable>(
+    table: &TableRef,
+    extra: Option<(String, IndexSchema)>,
+) -> Result<CreateTableOutput> {
+    let extra = extra.filter(|(name, _)| !T::INDEXES.iter().any(|i| i.name == name.as_str()));
+    let indexes: Vec<(&str, &IndexSchema)> = T::INDEXES
+        .iter()
+        .map(|i| (i.name, i))
+        .chain(extra.iter().map(|(name, i)| (name.as_str(), i)))
+        .collect();
     check_name("table", &table.name)
         .map_err(|problem| Error::invalid(InvalidReason::TableName, problem))?;
     let pk = KeyAttribute {
@@ -44,7 +61,7 @@ pub(crate) async fn create<T: DynamoTable>(table: &TableRef) -> Result<()> {
     };
     define(pk);
     sk.into_iter().for_each(&mut define);
-    for index in T::INDEXES {
+    for (_, index) in &indexes {
         define(index.partition_key);
         index.sort_key.into_iter().for_each(&mut define);
     }
@@ -59,7 +76,7 @@ pub(crate) async fn create<T: DynamoTable>(table: &TableRef) -> Result<()> {
     for attribute in attributes {
         request = request.attribute_definitions(definition(attribute)?);
     }
-    for index in T::INDEXES {
+    for (name, index) in &indexes {
         let projection = Projection::builder()
             .projection_type(ProjectionType::All)
             .build();
@@ -67,23 +84,23 @@ pub(crate) async fn create<T: DynamoTable>(table: &TableRef) -> Result<()> {
         request = match index.kind {
             IndexKind::Global => request.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
-                    .index_name(index.name)
+                    .index_name(*name)
                     .set_key_schema(Some(keys))
                     .projection(projection)
                     .build()
-                    .map_err(|e| request_shape(format!("index `{}`: {e}", index.name)))?,
+                    .map_err(|e| request_shape(format!("index `{name}`: {e}")))?,
             ),
             IndexKind::Local => request.local_secondary_indexes(
                 LocalSecondaryIndex::builder()
-                    .index_name(index.name)
+                    .index_name(*name)
                     .set_key_schema(Some(keys))
                     .projection(projection)
                     .build()
-                    .map_err(|e| request_shape(format!("index `{}`: {e}", index.name)))?,
+                    .map_err(|e| request_shape(format!("index `{name}`: {e}")))?,
             ),
         };
     }
-    request
+    let (output, _) = request
         .send()
         .observed_by(&table.conn, "CreateTable", &table.name, Side::Uncounted)
         .await?;
@@ -91,7 +108,7 @@ pub(crate) async fn create<T: DynamoTable>(table: &TableRef) -> Result<()> {
     if let Some(attribute) = T::TTL_ATTRIBUTE {
         enable_ttl(table, attribute).await?;
     }
-    Ok(())
+    Ok(output)
 }
 
 /// Turns on DynamoDB's time to live on `attribute`.

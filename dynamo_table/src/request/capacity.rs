@@ -118,30 +118,43 @@ mod counters {
         milli as f64 / SCALE
     }
 
-    /// Adds `units` to the read counter (negative, NaN and infinite values are ignored).
+    fn add_read(units: f64) {
+        READ_MILLI_UNITS.fetch_add(to_milli(units), Ordering::Relaxed);
+    }
+
+    fn add_write(units: f64) {
+        WRITE_MILLI_UNITS.fetch_add(to_milli(units), Ordering::Relaxed);
+    }
+
+    /// Adds `units` to the read counter (negative, NaN and infinite values are ignored) and
+    /// counts one operation, as in the published API.
     ///
     /// ```
     /// dynamo_table::capacity::record_read(1.5);
     /// assert!(dynamo_table::read_capacity_units() >= 1.5);
     /// ```
     pub fn record_read(units: f64) {
-        READ_MILLI_UNITS.fetch_add(to_milli(units), Ordering::Relaxed);
+        add_read(units);
+        OPERATIONS.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Adds `units` to the write counter (negative, NaN and infinite values are ignored).
+    /// Adds `units` to the write counter (negative, NaN and infinite values are ignored) and
+    /// counts one operation.
     ///
     /// ```
     /// dynamo_table::capacity::record_write(1.0);
     /// assert!(dynamo_table::write_capacity_units() >= 1.0);
     /// ```
     pub fn record_write(units: f64) {
-        WRITE_MILLI_UNITS.fetch_add(to_milli(units), Ordering::Relaxed);
+        add_write(units);
+        OPERATIONS.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Records a `ConsumedCapacity` from a request you sent yourself, and counts one operation.
     /// Its read and write units go to their sides; a record with only a total (what
     /// `ReturnConsumedCapacity=TOTAL` gives) is counted on the read side: call
-    /// [`record_read`] / [`record_write`] when you know which it was.
+    /// [`record_read`] / [`record_write`] when you know which it was. A record of zero units
+    /// counts nothing, as in the published API.
     ///
     /// ```
     /// use dynamo_table::aws_sdk_dynamodb::types::ConsumedCapacity;
@@ -150,23 +163,36 @@ mod counters {
     /// assert!(dynamo_table::write_capacity_units() >= before + 3.0);
     /// ```
     pub fn record(consumed: &ConsumedCapacity) {
-        match (
-            consumed.read_capacity_units(),
-            consumed.write_capacity_units(),
-        ) {
-            (None, None) => record_read(consumed.capacity_units().unwrap_or(0.0)),
-            (read, write) => {
-                record_read(read.unwrap_or(0.0));
-                record_write(write.unwrap_or(0.0));
-            }
+        let positive = |units: Option<f64>| units.filter(|u| *u > 0.0);
+        let read = positive(consumed.read_capacity_units());
+        let write = positive(consumed.write_capacity_units());
+        let (read, write) = match (read, write) {
+            (None, None) => (positive(consumed.capacity_units()), None),
+            sides => sides,
+        };
+        if read.is_none() && write.is_none() {
+            return;
         }
+        add_read(read.unwrap_or(0.0));
+        add_write(write.unwrap_or(0.0));
         OPERATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// [`record`] for an optional value (what SDK outputs hold); `None` records nothing.
+    ///
+    /// ```
+    /// dynamo_table::capacity::record_from_option(None);
+    /// ```
+    pub fn record_from_option(consumed: Option<&ConsumedCapacity>) {
+        if let Some(consumed) = consumed {
+            record(consumed);
+        }
     }
 
     /// One request's capacity, recorded by the library.
     pub(crate) fn record_call(capacity: Capacity) {
-        record_read(capacity.read_units);
-        record_write(capacity.write_units);
+        add_read(capacity.read_units);
+        add_write(capacity.write_units);
         OPERATIONS.fetch_add(1, Ordering::Relaxed);
     }
 

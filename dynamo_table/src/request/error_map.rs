@@ -34,6 +34,41 @@ fn kind_of_status(status: u16) -> ErrorKind {
     }
 }
 
+/// An SDK error of a request the caller sent with the SDK client itself, so that `?` works in a
+/// function returning this crate's `Result` (as in the published API). Classified by the same
+/// map; the table and endpoint are unknown here and named as such.
+///
+/// ```no_run
+/// async fn raw_put(client: &dynamo_table::aws_sdk_dynamodb::Client) -> dynamo_table::Result<()> {
+///     client.put_item().table_name("users").send().await?;
+///     Ok(())
+/// }
+/// ```
+impl<E> From<SdkError<E, HttpResponse>> for Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    fn from(err: SdkError<E, HttpResponse>) -> Self {
+        let context = RequestContext {
+            operation: "a request sent with the SDK client",
+            table: "(not named)",
+            endpoint: "the SDK client's endpoint",
+        };
+        context.error(err)
+    }
+}
+
+/// A request the SDK could not build (a missing required field), as the published API's `?`
+/// on a builder's `build()` gave.
+impl From<aws_sdk_dynamodb::error::BuildError> for Error {
+    fn from(err: aws_sdk_dynamodb::error::BuildError) -> Self {
+        Error::invalid(
+            crate::error::InvalidReason::RequestShape,
+            format!("the SDK could not build the request: {err}"),
+        )
+    }
+}
+
 /// What a request was about, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RequestContext<'a> {

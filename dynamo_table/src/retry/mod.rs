@@ -58,7 +58,7 @@ where
                 pending: left,
                 error,
             } => {
-                if attempts > policy.max_retries {
+                if attempts as usize > policy.max_retries {
                     let gave_up = GaveUp::Exhausted {
                         pending: left,
                         error,
@@ -85,7 +85,9 @@ fn jittered(policy: RetryConfig, retry: u32) -> Duration {
 impl From<RetryConfig> for SdkRetryConfig {
     fn from(config: RetryConfig) -> Self {
         SdkRetryConfig::standard()
-            .with_max_attempts(config.max_retries.saturating_add(1))
+            .with_max_attempts(
+                u32::try_from(config.max_retries.saturating_add(1)).unwrap_or(u32::MAX),
+            )
             .with_initial_backoff(config.initial_delay)
             .with_max_backoff(config.max_delay)
     }

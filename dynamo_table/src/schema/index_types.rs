@@ -11,7 +11,7 @@ use super::key::{KeyNames, KeyValue};
 use super::table::DynamoTable;
 // The provided methods of `GSITable` are the published API's index functions: their bodies and
 // the types in their signatures live in the compatibility layer (the one upward import allowed).
-use crate::compat::{self, Cursor, IntoExpression, QueryResult, Result};
+use crate::compat::{self, Cursor, GsiPage, IntoExpression, OutputItems, Result};
 
 /// A secondary index of a table, as a type. `#[derive(DynamoTable)]` generates one per
 /// `gsi(name = ...)` / `lsi(name = ...)`, named after the struct and the index
@@ -105,53 +105,149 @@ pub trait GSITable: DynamoTable {
         }
     }
 
-    /// One page of the index partition `pk` (and index sort key `sk`, if given), ascending.
+    /// One page of the index partition `gsi_partition_key` (and index sort key `gsi_sort_key`,
+    /// if given), ascending, from `exclusive_start_cursor` (a page's `start_cursor()`).
     fn query_gsi_items(
-        pk: String,
-        sk: Option<String>,
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
         limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::gsi::query_gsi_items::<Self>(pk, sk, limit, cursor, true)
+        exclusive_start_cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let shape = GsiPage::new(
+            gsi_partition_key,
+            gsi_sort_key,
+            exclusive_start_cursor,
+            limit,
+            true,
+        );
+        compat::gsi::page::<Self>(shape)
     }
 
-    /// The first item of the index partition `pk`.
-    fn query_gsi_item(
-        pk: String,
-        sk: Option<String>,
-    ) -> impl Future<Output = Result<Option<Self>>> + Send {
-        compat::gsi::query_gsi_item::<Self>(pk, sk)
-    }
-
-    /// One page of the index partition `pk`, descending.
-    fn reverse_query_gsi_items(
-        pk: String,
-        sk: Option<String>,
+    /// [`query_gsi_items`](Self::query_gsi_items) returning only `projection_attributes`; the
+    /// items must still decode as `Self`.
+    fn query_gsi_items_with_projection<'a>(
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
         limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::gsi::query_gsi_items::<Self>(pk, sk, limit, cursor, false)
-    }
-
-    /// One filtered page of the index partition `pk` (the published 0.x argument order).
-    #[allow(clippy::too_many_arguments)]
-    fn query_gsi_items_with_filter(
-        pk: String,
-        sk: Option<String>,
-        cursor: Option<Cursor<Self>>,
-        limit: Option<u16>,
-        ascending: bool,
-        filter: impl IntoExpression + Send,
-        values: impl Serialize + Send,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::gsi::query_gsi_items_with_filter::<Self>(
-            pk, sk, cursor, limit, ascending, filter, values,
+        exclusive_start_cursor: Option<Cursor<Self>>,
+        projection_attributes: Option<&'a [&'a str]>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send + 'a
+    where
+        Self: 'a,
+    {
+        let shape = GsiPage::new(
+            gsi_partition_key,
+            gsi_sort_key,
+            exclusive_start_cursor,
+            limit,
+            true,
         )
+        .project(projection_attributes);
+        compat::gsi::page::<Self>(shape)
     }
 
-    /// How many items the index partition `pk` holds, over all pages.
-    fn count_gsi_items(pk: String) -> impl Future<Output = Result<usize>> + Send {
-        compat::gsi::count_gsi_items::<Self>(pk)
+    /// [`query_gsi_items`](Self::query_gsi_items), descending.
+    fn reverse_query_gsi_items(
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
+        limit: Option<u16>,
+        exclusive_start_cursor: Option<Cursor<Self>>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let shape = GsiPage::new(
+            gsi_partition_key,
+            gsi_sort_key,
+            exclusive_start_cursor,
+            limit,
+            false,
+        );
+        compat::gsi::page::<Self>(shape)
+    }
+
+    /// [`query_gsi_items_with_projection`](Self::query_gsi_items_with_projection), descending.
+    fn reverse_query_gsi_items_with_projection<'a>(
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
+        limit: Option<u16>,
+        exclusive_start_cursor: Option<Cursor<Self>>,
+        projection_attributes: Option<&'a [&'a str]>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send + 'a
+    where
+        Self: 'a,
+    {
+        let shape = GsiPage::new(
+            gsi_partition_key,
+            gsi_sort_key,
+            exclusive_start_cursor,
+            limit,
+            false,
+        )
+        .project(projection_attributes);
+        compat::gsi::page::<Self>(shape)
+    }
+
+    /// The first item of the index partition `gsi_partition_key`.
+    fn query_gsi_item(
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
+    ) -> impl Future<Output = Result<Option<Self>>> + Send {
+        compat::gsi::query_gsi_item::<Self>(gsi_partition_key, gsi_sort_key)
+    }
+
+    /// One filtered page of the index partition (the published argument order).
+    #[allow(clippy::too_many_arguments)]
+    fn query_gsi_items_with_filter<U: Serialize>(
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
+        exclusive_start_cursor: Option<Cursor<Self>>,
+        limit: Option<u16>,
+        scan_index_forward: bool,
+        filter_expression: impl IntoExpression + Send,
+        filter_expression_values: U,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let shape = GsiPage::new(
+            gsi_partition_key,
+            gsi_sort_key,
+            exclusive_start_cursor,
+            limit,
+            scan_index_forward,
+        )
+        .filter(filter_expression, filter_expression_values);
+        compat::gsi::page::<Self>(shape)
+    }
+
+    /// [`query_gsi_items_with_filter`](Self::query_gsi_items_with_filter) with a projection.
+    #[allow(clippy::too_many_arguments)]
+    // The published signature, bounds where it had them.
+    #[allow(clippy::multiple_bound_locations)]
+    fn query_gsi_items_with_filter_and_projection<'a, U: Serialize>(
+        gsi_partition_key: String,
+        gsi_sort_key: Option<String>,
+        exclusive_start_cursor: Option<Cursor<Self>>,
+        limit: Option<u16>,
+        scan_index_forward: bool,
+        filter_expression: impl IntoExpression + Send,
+        filter_expression_values: U,
+        projection_attributes: Option<&'a [&'a str]>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send + 'a
+    where
+        U: 'a,
+        Self: 'a,
+    {
+        let shape = GsiPage::new(
+            gsi_partition_key,
+            gsi_sort_key,
+            exclusive_start_cursor,
+            limit,
+            scan_index_forward,
+        )
+        .filter(filter_expression, filter_expression_values)
+        .project(projection_attributes);
+        compat::gsi::page::<Self>(shape)
+    }
+
+    /// How many items the index partition holds, over all pages.
+    fn count_gsi_items(gsi_partition_key: String) -> impl Future<Output = Result<usize>> + Send {
+        compat::gsi::count_gsi_items::<Self>(gsi_partition_key)
     }
 
     /// Every item of the index partition `pk`, a page at a time.

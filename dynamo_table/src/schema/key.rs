@@ -191,6 +191,15 @@ impl KeyValue for Binary {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NoSortKey {}
 
+/// Never succeeds: there is no value to read.
+impl<'de> Deserialize<'de> for NoSortKey {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> std::result::Result<Self, D::Error> {
+        Err(serde::de::Error::custom(
+            "NoSortKey has no values: the table has no sort key",
+        ))
+    }
+}
+
 impl KeyValue for NoSortKey {
     const KEY_TYPE: KeyType = KeyType::S;
 

@@ -29,7 +29,7 @@ use dynamo_table_rules::limits;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RetryConfig {
     /// Retries after the first attempt.
-    pub max_retries: u32,
+    pub max_retries: usize,
     /// The first backoff; each retry doubles it (with full jitter), up to `max_delay`.
     pub initial_delay: Duration,
     /// The longest single backoff.
@@ -50,7 +50,7 @@ impl RetryConfig {
     /// throttled batch keeps trying for about 15 s before it reports items as failed.
     pub const fn batch_default() -> Self {
         RetryConfig {
-            max_retries: limits::BATCH_MAX_RETRIES,
+            max_retries: limits::BATCH_MAX_RETRIES as usize,
             initial_delay: Duration::from_millis(limits::BATCH_INITIAL_DELAY_MS),
             max_delay: Duration::from_millis(limits::BATCH_MAX_DELAY_MS),
         }
@@ -58,12 +58,12 @@ impl RetryConfig {
 
     /// Sets the total number of attempts (first try included); 0 is treated as 1.
     pub const fn with_max_attempts(mut self, attempts: u32) -> Self {
-        self.max_retries = attempts.saturating_sub(1);
+        self.max_retries = attempts.saturating_sub(1) as usize;
         self
     }
 
     /// Sets the number of retries after the first attempt.
-    pub const fn with_max_retries(mut self, retries: u32) -> Self {
+    pub const fn with_max_retries(mut self, retries: usize) -> Self {
         self.max_retries = retries;
         self
     }

@@ -17,7 +17,7 @@ use super::index::IndexSchema;
 use super::key::{KeyNames, KeyValue};
 use super::retry_config::RetryConfig;
 use crate::compat::{
-    self, BatchGetResult, BatchWriteResult, Cursor, DynamoClient, IntoExpression, QueryResult,
+    self, BatchReadOutput, BatchWriteOutput, CompositeKey, Cursor, IntoExpression, OutputItems,
     Result, SortCondition,
 };
 
@@ -56,14 +56,15 @@ use crate::compat::{
 /// # Ok(()) }
 /// ```
 ///
-/// The associated functions run on [`Self::dynamodb_client`]; for an explicit client use
-/// [`DynamoClient::table`], whose [`Table`](crate::Table) has the same operations.
+/// The associated functions are the published 0.x API and run on [`Self::dynamodb_client`];
+/// for an explicit client use [`DynamoClient::table`](crate::DynamoClient::table), whose
+/// [`Table`](crate::Table) has the same operations and more.
 pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'static {
     /// The partition key's type.
-    type PK: KeyValue;
+    type PK: KeyValue + DeserializeOwned;
     /// The sort key's type; any [`KeyValue`] (conventionally `String`, or
     /// [`NoSortKey`](super::NoSortKey)) when the table has no sort key.
-    type SK: KeyValue;
+    type SK: KeyValue + DeserializeOwned;
 
     /// The table name, before any prefix of the client.
     const TABLE: &'static str;
@@ -90,14 +91,31 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         None
     }
 
-    /// The client the associated functions use: the [`global_client`] unless overridden.
+    /// The partition key's attribute name (the published API's accessor).
+    fn partition_key_name(&self) -> &'static str {
+        Self::PARTITION_KEY
+    }
+
+    /// The sort key's attribute name, if the table has one.
+    fn sort_key_name(&self) -> Option<&'static str> {
+        Self::SORT_KEY
+    }
+
+    /// This item's key as a pair.
+    fn composite_key(&self) -> CompositeKey<Self::PK, Self::SK> {
+        (self.partition_key(), self.sort_key())
+    }
+
+    /// The SDK client the associated functions use: the global client's unless overridden.
+    /// When it is the global client, the global client's table-name prefix applies too.
     ///
     /// ```no_run
-    /// use dynamo_table::{DynamoClient, DynamoTable};
+    /// use dynamo_table::DynamoTable;
     /// # use serde::{Deserialize, Serialize};
     /// # #[derive(Serialize, Deserialize)]
     /// # struct Audit { id: String }
-    /// static AUDIT_CLIENT: std::sync::OnceLock<DynamoClient> = std::sync::OnceLock::new();
+    /// static AUDIT_CLIENT: tokio::sync::OnceCell<dynamo_table::aws_sdk_dynamodb::Client> =
+    ///     tokio::sync::OnceCell::const_new();
     ///
     /// impl DynamoTable for Audit {
     ///     type PK = String;
@@ -106,16 +124,18 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     ///     const PARTITION_KEY: &'static str = "id";
     ///     fn partition_key(&self) -> String { self.id.clone() }
     ///
-    ///     async fn dynamodb_client() -> DynamoClient {
-    ///         match AUDIT_CLIENT.get() {
-    ///             Some(client) => client.clone(),
-    ///             None => dynamo_table::global_client().await,
-    ///         }
+    ///     async fn dynamodb_client() -> &'static dynamo_table::aws_sdk_dynamodb::Client {
+    ///         AUDIT_CLIENT
+    ///             .get_or_init(|| async {
+    ///                 let config = dynamo_table::config::auto_config().await;
+    ///                 dynamo_table::aws_sdk_dynamodb::Client::new(&config)
+    ///             })
+    ///             .await
     ///     }
     /// }
     /// ```
-    fn dynamodb_client() -> impl Future<Output = DynamoClient> + Send {
-        compat::global_client()
+    fn dynamodb_client() -> impl Future<Output = &'static aws_sdk_dynamodb::Client> + Send {
+        compat::dynamodb_client()
     }
 
     /// Puts this item, replacing any item with the same key.
@@ -123,48 +143,291 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         compat::table::add_item::<Self>(self)
     }
 
-    /// Gets the item with this key, or `None`. `sk` must be `Some` exactly when the table has a
-    /// sort key.
+    /// Gets the item with this key, or `None`. A sort key given for a table without one is
+    /// ignored.
     fn get_item(
-        pk: &Self::PK,
-        sk: Option<&Self::SK>,
+        partition_key: &Self::PK,
+        sort_key: Option<&Self::SK>,
     ) -> impl Future<Output = Result<Option<Self>>> + Send {
-        compat::table::get_item::<Self>(pk, sk)
+        compat::table::get_item::<Self>(partition_key, sort_key)
+    }
+
+    /// One page of the partition, ascending; `sort_key` keeps only that sort key,
+    /// `exclusive_start_key` starts after that sort key (a page's
+    /// [`Cursor::exclusive_start_key`](crate::table::Cursor::exclusive_start_key)).
+    fn query_items(
+        partition_key: &Self::PK,
+        sort_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        exclusive_start_key: Option<&Self::SK>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        compat::table::page::<Self>(
+            partition_key,
+            compat::table::Page::new(sort_key, exclusive_start_key, limit, true),
+        )
+    }
+
+    /// [`query_items`](Self::query_items) with a filter; `filter_expression_values` maps its
+    /// `:placeholders` (e.g. `json!({":s": "active"})`).
+    fn query_items_with_filter<U: Serialize>(
+        partition_key: &Self::PK,
+        sort_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        exclusive_start_key: Option<&Self::SK>,
+        filter_expression: impl IntoExpression + Send,
+        filter_expression_values: U,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let page = compat::table::Page::new(sort_key, exclusive_start_key, limit, true)
+            .filter(filter_expression, filter_expression_values);
+        compat::table::page::<Self>(partition_key, page)
+    }
+
+    /// [`query_items`](Self::query_items) returning only `projection_attributes` (all
+    /// attributes for `None`): the items must still decode as `Self`, so leave out only
+    /// fields that are `Option` or have a serde default.
+    fn query_items_with_projection<'a>(
+        partition_key: &'a Self::PK,
+        sort_key: Option<&'a Self::SK>,
+        limit: Option<u16>,
+        exclusive_start_key: Option<&'a Self::SK>,
+        projection_attributes: Option<&'a [&'a str]>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send + 'a
+    where
+        Self: 'a,
+    {
+        let page = compat::table::Page::new(sort_key, exclusive_start_key, limit, true)
+            .project(projection_attributes);
+        compat::table::page::<Self>(partition_key, page)
+    }
+
+    /// [`query_items_with_filter`](Self::query_items_with_filter) with a projection.
+    #[allow(clippy::too_many_arguments)]
+    // The published signature, bounds where it had them.
+    #[allow(clippy::multiple_bound_locations)]
+    fn query_items_with_filter_and_projection<'a, U: Serialize>(
+        partition_key: &'a Self::PK,
+        sort_key: Option<&'a Self::SK>,
+        limit: Option<u16>,
+        exclusive_start_key: Option<&'a Self::SK>,
+        filter_expression: impl IntoExpression + Send,
+        filter_expression_values: U,
+        projection_attributes: Option<&'a [&'a str]>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send + 'a
+    where
+        U: 'a,
+        Self: 'a,
+    {
+        let page = compat::table::Page::new(sort_key, exclusive_start_key, limit, true)
+            .filter(filter_expression, filter_expression_values)
+            .project(projection_attributes);
+        compat::table::page::<Self>(partition_key, page)
+    }
+
+    /// [`query_items`](Self::query_items), descending (newest first for time-ordered sort
+    /// keys).
+    fn reverse_query_items(
+        partition_key: &Self::PK,
+        sort_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        exclusive_start_key: Option<&Self::SK>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        compat::table::page::<Self>(
+            partition_key,
+            compat::table::Page::new(sort_key, exclusive_start_key, limit, false),
+        )
+    }
+
+    /// [`query_items_with_filter`](Self::query_items_with_filter), descending.
+    fn reverse_query_items_with_filter<U: Serialize>(
+        partition_key: &Self::PK,
+        sort_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        exclusive_start_key: Option<&Self::SK>,
+        filter_expression: impl IntoExpression + Send,
+        filter_expression_values: U,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let page = compat::table::Page::new(sort_key, exclusive_start_key, limit, false)
+            .filter(filter_expression, filter_expression_values);
+        compat::table::page::<Self>(partition_key, page)
+    }
+
+    /// The first item of the partition.
+    fn query_item(partition_key: &Self::PK) -> impl Future<Output = Result<Option<Self>>> + Send {
+        compat::table::query_item::<Self>(partition_key)
+    }
+
+    /// Deletes this item, by its own key.
+    fn destroy_item(self) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
+        compat::table::delete_item::<Self>(self.partition_key(), self.sort_key())
     }
 
     /// Deletes the item with this key; deleting a missing item is not an error.
     fn delete_item(
-        pk: Self::PK,
-        sk: Option<Self::SK>,
+        partition_key: Self::PK,
+        sort_key: Option<Self::SK>,
     ) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
-        compat::table::delete_item::<Self>(pk, sk)
+        compat::table::delete_item::<Self>(partition_key, sort_key)
     }
 
-    /// Deletes this item, by its own key.
-    fn destroy_item(&self) -> impl Future<Output = Result<DeleteItemOutput>> + Send {
-        compat::table::destroy_item::<Self>(self)
+    /// Sets the attributes of `update` (a struct or a JSON map) on this item, by its key.
+    /// `None` fields are left as they are (not written as NULL).
+    fn update_item<T: Serialize + Send>(
+        &self,
+        update: T,
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        compat::table::update_item::<Self, T>(self.partition_key(), self.sort_key(), update)
     }
 
-    /// Reads many items by key; see [`Table::batch_get`](crate::Table::batch_get).
-    fn batch_get(
-        keys: Vec<KeyOf<Self>>,
-    ) -> impl Future<Output = Result<BatchGetResult<Self>>> + Send {
-        compat::table::batch_get::<Self>(keys)
+    /// How many items the partition holds, over all pages.
+    fn count_items(partition_key: &Self::PK) -> impl Future<Output = Result<usize>> + Send {
+        compat::table::count_items::<Self>(partition_key)
     }
 
-    /// Puts many items; see [`Table::batch_put`](crate::Table::batch_put).
+    /// One page of a scan, starting after `exclusive_start_key` (a page's
+    /// `last_evaluated_key`).
+    fn scan_items(
+        limit: Option<u16>,
+        exclusive_start_key: Option<CompositeKey<Self::PK, Self::SK>>,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        compat::table::scan_items::<Self>(limit, exclusive_start_key)
+    }
+
+    /// [`scan_items`](Self::scan_items) with a filter.
+    fn scan_items_with_filter<U: Serialize>(
+        limit: Option<u16>,
+        exclusive_start_key: Option<CompositeKey<Self::PK, Self::SK>>,
+        filter_expression: impl IntoExpression + Send,
+        filter_expression_values: U,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let filter = compat::table::bind(filter_expression, filter_expression_values);
+        compat::table::scan_filtered::<Self>(limit, exclusive_start_key, filter)
+    }
+
+    /// Adds each amount to its attribute in one request; a missing attribute starts from 0.
+    /// At least once: a request retried after a lost answer adds twice (see the README).
+    fn increment_multiple(
+        partition_key: &Self::PK,
+        sort_key: Option<&Self::SK>,
+        fields: &[(&str, u64)],
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        compat::table::increment_multiple::<Self>(partition_key, sort_key, fields)
+    }
+
+    /// Removes these attributes from this item.
+    fn remove_attributes(
+        &self,
+        attributes: &[&str],
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        compat::table::remove_attributes::<Self>(self.partition_key(), self.sort_key(), attributes)
+    }
+
+    /// [`update_item`](Self::update_item) if `condition_expression` holds;
+    /// `condition_expression_values` maps its `:placeholders`.
+    fn update_item_with_condition<U: Serialize + Send, C: Serialize>(
+        &self,
+        update: U,
+        condition_expression: Option<String>,
+        condition_expression_values: Option<C>,
+    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
+        let condition =
+            compat::table::condition_of(condition_expression, condition_expression_values);
+        compat::table::update_conditioned::<Self, U>(
+            self.partition_key(),
+            self.sort_key(),
+            update,
+            condition,
+        )
+    }
+
+    /// Puts many items, 25 per request, retrying unprocessed ones; every item ends in
+    /// `processed_puts` or `failed_puts`.
     fn batch_upsert(
-        items: Vec<Self>,
-    ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
-        compat::table::batch_upsert::<Self>(items)
+        upsert: Vec<Self>,
+    ) -> impl Future<Output = Result<BatchWriteOutput<Self>>> + Send
+    where
+        Self: Clone,
+    {
+        compat::table::batch_write::<Self>(upsert, Vec::new())
     }
 
-    /// Deletes many items, each by its own key; see [`Table::batch_delete`](crate::Table::batch_delete).
+    /// Deletes many items, each by its own key.
     fn batch_delete(
-        items: Vec<Self>,
-    ) -> impl Future<Output = Result<BatchWriteResult<Self>>> + Send {
-        compat::table::batch_delete::<Self>(items)
+        delete: Vec<Self>,
+    ) -> impl Future<Output = Result<BatchWriteOutput<Self>>> + Send
+    where
+        Self: Clone,
+    {
+        compat::table::batch_write::<Self>(Vec::new(), delete)
     }
+
+    /// Reads many items by key, 100 per request, retrying unprocessed keys.
+    fn batch_get(
+        values: Vec<CompositeKey<Self::PK, Self::SK>>,
+    ) -> impl Future<Output = Result<BatchReadOutput<Self>>> + Send {
+        compat::table::batch_get::<Self>(values)
+    }
+
+    /// One page of the items whose sort key is between `start_sort_key` and `end_sort_key`
+    /// (both included; numbers for a numeric sort key).
+    fn query_items_between(
+        partition_key: &Self::PK,
+        exclusive_start_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        scan_index_forward: bool,
+        start_sort_key: String,
+        end_sort_key: String,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        compat::table::query_items_between::<Self>(
+            partition_key,
+            exclusive_start_key,
+            limit,
+            None,
+            scan_index_forward,
+            start_sort_key,
+            end_sort_key,
+        )
+    }
+
+    /// One page of the items whose attribute `field_name` contains `field_value` (a filter: a
+    /// key attribute is refused, as DynamoDB refuses it).
+    fn query_items_contains(
+        partition_key: &Self::PK,
+        exclusive_start_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        scan_index_forward: bool,
+        field_name: String,
+        field_value: String,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        compat::table::query_items_contains::<Self>(
+            partition_key,
+            exclusive_start_key,
+            limit,
+            None,
+            scan_index_forward,
+            field_name,
+            field_value,
+        )
+    }
+
+    /// One page of the items whose sort key starts with `sort_key_prefix`.
+    fn query_items_begins_with(
+        partition_key: &Self::PK,
+        exclusive_start_key: Option<&Self::SK>,
+        limit: Option<u16>,
+        scan_index_forward: bool,
+        sort_key_prefix: String,
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        compat::table::query_items_begins_with::<Self>(
+            partition_key,
+            exclusive_start_key,
+            limit,
+            None,
+            scan_index_forward,
+            sort_key_prefix,
+        )
+    }
+
+    // The functions below come from the 0.5 README; 0.11 kept them in its docs.
 
     /// Puts this item if `condition` holds (`None`: unconditionally). `values` binds the
     /// condition's `:placeholders`.
@@ -176,87 +439,18 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         compat::table::add_item_with_condition::<Self, C>(self, condition, values)
     }
 
-    /// Sets the attributes of `updates` on this item (by its key); `None`s are skipped.
-    fn update_item(
-        &self,
-        updates: impl Serialize + Send,
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        compat::table::update_item::<Self>(self, updates)
-    }
-
-    /// [`DynamoTable::update_item`] if `condition` holds.
-    fn update_item_with_condition<C: IntoExpression + Send>(
-        &self,
-        updates: impl Serialize + Send,
-        condition: Option<C>,
-        values: Option<serde_json::Value>,
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        compat::table::update_item_with_condition::<Self, C>(self, updates, condition, values)
-    }
-
-    /// Removes these attributes from this item.
-    fn remove_attributes(
-        &self,
-        attributes: &[&str],
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        compat::table::remove_attributes::<Self>(self, attributes)
-    }
-
-    /// Adds each amount to its attribute atomically; missing attributes start from 0.
-    fn increment_multiple(
-        pk: &Self::PK,
-        sk: Option<&Self::SK>,
-        fields: &[(&str, i64)],
-    ) -> impl Future<Output = Result<UpdateItemOutput>> + Send {
-        compat::table::increment_multiple::<Self>(pk, sk, fields)
-    }
-
-    /// One page of the partition `pk`, ascending, from `cursor`.
-    fn query_items(
-        pk: &Self::PK,
-        sort: Option<SortCondition<Self::SK>>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::query_items::<Self>(pk, sort, limit, cursor)
-    }
-
-    /// One page of the partition `pk`, descending (newest first for time-ordered sort keys).
-    fn reverse_query_items(
-        pk: &Self::PK,
-        sort: Option<SortCondition<Self::SK>>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::reverse_query_items::<Self>(pk, sort, limit, cursor)
-    }
-
-    /// The first item of the partition `pk`.
-    fn query_item(pk: &Self::PK) -> impl Future<Output = Result<Option<Self>>> + Send {
-        compat::table::query_item::<Self>(pk)
-    }
-
-    /// One page of the partition `pk`, filtered. A page may be empty and still have a cursor.
-    fn query_items_with_filter(
-        pk: &Self::PK,
-        sort: Option<SortCondition<Self::SK>>,
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-        filter: impl IntoExpression + Send,
-        values: impl Serialize + Send,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::query_items_with_filter::<Self>(pk, sort, limit, cursor, filter, values)
-    }
-
-    /// One page of the items whose sort key starts with `prefix`.
+    /// One page of the items whose sort key starts with `prefix`, from `cursor`.
     fn query_begins_with(
         pk: &Self::PK,
         prefix: &str,
         limit: Option<u16>,
         cursor: Option<Cursor<Self>>,
         ascending: bool,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::query_begins_with::<Self>(pk, prefix, limit, cursor, ascending)
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let page = compat::table::Page::new(None, None, limit, ascending)
+            .sort(SortCondition::BeginsWith(prefix.to_owned()))
+            .after(cursor);
+        compat::table::page::<Self>(pk, page)
     }
 
     /// One page of the items whose sort key is between `low` and `high` (both included).
@@ -267,13 +461,11 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         limit: Option<u16>,
         cursor: Option<Cursor<Self>>,
         ascending: bool,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::query_between::<Self>(pk, low, high, limit, cursor, ascending)
-    }
-
-    /// How many items the partition `pk` holds, over all pages.
-    fn count_items(pk: &Self::PK) -> impl Future<Output = Result<usize>> + Send {
-        compat::table::count_items::<Self>(pk)
+    ) -> impl Future<Output = Result<OutputItems<Self>>> + Send {
+        let page = compat::table::Page::new(None, None, limit, ascending)
+            .sort(SortCondition::Between(low.into(), high.into()))
+            .after(cursor);
+        compat::table::page::<Self>(pk, page)
     }
 
     /// Every item of the partition `pk`, `page_size` per request, fetched as the stream is
@@ -295,24 +487,6 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
         values: impl Serialize,
     ) -> impl Stream<Item = Result<Self>> + Send + 'static {
         compat::table::query_stream_with_filter::<Self>(pk, sort, page_size, filter, values)
-    }
-
-    /// One page of a scan of the table.
-    fn scan_items(
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::scan_items::<Self>(limit, cursor)
-    }
-
-    /// One page of a filtered scan.
-    fn scan_items_with_filter(
-        limit: Option<u16>,
-        cursor: Option<Cursor<Self>>,
-        filter: impl IntoExpression + Send,
-        values: impl Serialize + Send,
-    ) -> impl Future<Output = Result<QueryResult<Self>>> + Send {
-        compat::table::scan_items_with_filter::<Self>(limit, cursor, filter, values)
     }
 
     /// Every item of the table, a page at a time.

@@ -71,6 +71,7 @@ struct Settled<O> {
     capacity: Capacity,
     unprocessed: usize,
     retried_error: bool,
+    answered: bool,
 }
 
 /// Sends a chunk (request indices) until every request is settled, a call fails with an error
@@ -102,11 +103,13 @@ where
                     capacity: Capacity::default(),
                     unprocessed: 0,
                     retried_error: false,
+                    answered: false,
                 };
                 let next = match sent.await {
                     Ok((done, unprocessed, capacity)) => {
                         settled.results = done;
                         settled.capacity = capacity;
+                        settled.answered = true;
                         settled.unprocessed = unprocessed.len();
                         if unprocessed.is_empty() {
                             Attempt::Done
@@ -137,6 +140,9 @@ where
         |settled: Settled<O>| {
             results.extend(settled.results);
             stats.capacity.add(settled.capacity);
+            if settled.answered {
+                stats.request_capacity.push(settled.capacity);
+            }
             stats.unprocessed += settled.unprocessed as u64;
             stats.retried_errors += u32::from(settled.retried_error);
         },

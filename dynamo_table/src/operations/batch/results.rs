@@ -45,7 +45,7 @@ pub struct Failed<V> {
 /// println!("{} calls, {} retries, {} WCU", s.requests, s.retries, s.capacity.write_units);
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BatchStats {
     /// Requests sent (`BatchWriteItem` / `BatchGetItem` calls, retries included).
     pub requests: u32,
@@ -58,6 +58,8 @@ pub struct BatchStats {
     pub retried_errors: u32,
     /// The capacity every call consumed, retries included.
     pub capacity: Capacity,
+    /// The capacity of each call DynamoDB answered, in the order they were answered.
+    pub request_capacity: Vec<Capacity>,
 }
 
 impl BatchStats {
@@ -67,6 +69,8 @@ impl BatchStats {
         self.unprocessed += other.unprocessed;
         self.retried_errors += other.retried_errors;
         self.capacity.add(other.capacity);
+        self.request_capacity
+            .extend_from_slice(&other.request_capacity);
     }
 }
 

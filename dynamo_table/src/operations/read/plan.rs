@@ -67,6 +67,25 @@ macro_rules! shared_read_methods {
             self
         }
 
+        /// Starts at a key given as values (not a cursor): the published API's
+        /// `exclusive_start_key`.
+        pub(crate) fn start_at(
+            mut self,
+            key: Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+        ) -> Self {
+            self.read.start_key = key;
+            self
+        }
+
+        /// Returns only these top-level attributes (`ProjectionExpression`); an empty list
+        /// returns whole items. (Only queries use it so far: the published API projects
+        /// queries, not scans.)
+        #[allow(dead_code)]
+        pub(crate) fn project(mut self, attributes: &[&str]) -> Self {
+            self.read.set_projection(attributes);
+            self
+        }
+
         /// Reads one page.
         pub async fn page(self) -> Result<QueryResult<T>> {
             self.into_read().page().await
@@ -108,6 +127,7 @@ struct RequestParts {
     limit: Option<i32>,
     start: Option<HashMap<String, AttributeValue>>,
     select: Option<Select>,
+    projection: Option<String>,
 }
 
 /// A query or scan, fully described: everything but the page to start from.
@@ -121,6 +141,11 @@ pub(crate) struct Read<T> {
     pub filter: Option<Bound>,
     pub limit: Option<u32>,
     pub cursor: Option<Cursor<T>>,
+    /// A start key given as values (the published API's `exclusive_start_key`), used when there
+    /// is no cursor. Not checked against the read: the caller built it from this read's keys.
+    pub start_key: Option<HashMap<String, AttributeValue>>,
+    /// Top-level attributes to return (`ProjectionExpression`); `None` returns whole items.
+    pub projection: Option<Vec<String>>,
     pub consistent: bool,
     pub forward: bool,
     pub segment: Option<(i32, i32)>,
@@ -163,6 +188,8 @@ impl<T: DynamoTable> Read<T> {
             filter: None,
             limit: None,
             cursor: None,
+            start_key: None,
+            projection: None,
             consistent: false,
             forward: true,
             segment: None,
@@ -212,6 +239,32 @@ impl<T: DynamoTable> Read<T> {
     /// fully described.
     pub(crate) fn set_cursor(&mut self, cursor: Option<Cursor<T>>) {
         self.cursor = cursor;
+    }
+
+    pub(crate) fn set_projection(&mut self, attributes: &[&str]) {
+        if attributes.is_empty() {
+            self.projection = None;
+            return;
+        }
+        if attributes.iter().any(|a| a.is_empty()) {
+            self.fail(Error::invalid(
+                InvalidReason::Projection,
+                format!(
+                    "the projection {attributes:?} names an empty attribute: DynamoDB refuses \
+                     it; list only the attribute names to return"
+                ),
+            ));
+        }
+        self.projection = Some(attributes.iter().map(|a| (*a).to_owned()).collect());
+    }
+
+    /// Where the first request starts: after the cursor, else at the start key, else at the
+    /// beginning.
+    fn start(&self) -> Option<HashMap<String, AttributeValue>> {
+        match &self.cursor {
+            Some(cursor) => Some(cursor.key.clone()),
+            None => self.start_key.clone(),
+        }
     }
 
     /// What this read is, as a fingerprint: table, index, key condition, filter, order and
@@ -332,9 +385,23 @@ impl<T: DynamoTable> Read<T> {
             (Some(user), None) => Some(user.clone()),
             (None, unexpired) => unexpired,
         };
+        // The projection's placeholders step around the conditions' ones.
+        let projection = match (&self.projection, count_only) {
+            (Some(attributes), false) => {
+                let mut placeholders =
+                    LibraryPlaceholders::avoiding(self.key_condition.iter().chain(&filter));
+                let text = attributes
+                    .iter()
+                    .map(|a| placeholders.name(a))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(placeholders.bind(text))
+            }
+            _ => None,
+        };
         let mut names: HashMap<String, String> = HashMap::new();
         let mut values: HashMap<String, AttributeValue> = HashMap::new();
-        for bound in self.key_condition.iter().chain(&filter) {
+        for bound in self.key_condition.iter().chain(&filter).chain(&projection) {
             names.extend(bound.names.iter().map(|(k, v)| (k.clone(), v.clone())));
             values.extend(bound.values.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
@@ -345,6 +412,7 @@ impl<T: DynamoTable> Read<T> {
             limit,
             start,
             select: count_only.then_some(Select::Count),
+            projection: projection.map(|p| p.text),
         }
     }
 
@@ -365,6 +433,7 @@ impl<T: DynamoTable> Read<T> {
             .scan_index_forward(self.forward)
             .consistent_read(self.consistent)
             .set_select(parts.select)
+            .set_projection_expression(parts.projection)
             .set_exclusive_start_key(parts.start)
             .set_return_consumed_capacity(capacity::wanted())
             .send()
@@ -394,6 +463,7 @@ impl<T: DynamoTable> Read<T> {
             .set_limit(parts.limit)
             .consistent_read(self.consistent)
             .set_select(parts.select)
+            .set_projection_expression(parts.projection)
             .set_segment(self.segment.map(|s| s.0))
             .set_total_segments(self.segment.map(|s| s.1))
             .set_exclusive_start_key(parts.start)
@@ -436,7 +506,7 @@ impl<T: DynamoTable> Read<T> {
     /// One page: at most `limit` (or `T::DEFAULT_PAGE_SIZE`) items read, from the cursor.
     pub(crate) async fn page(mut self) -> Result<QueryResult<T>> {
         self.check()?;
-        let start = self.cursor.as_ref().map(|c| c.key.clone());
+        let start = self.start();
         let raw = self.fetch(start, Some(self.page_limit()), false).await?;
         self.decode(raw)
     }
@@ -445,7 +515,7 @@ impl<T: DynamoTable> Read<T> {
     /// are transferred).
     pub(crate) async fn count(mut self) -> Result<(usize, Capacity)> {
         self.check()?;
-        let mut start = self.cursor.as_ref().map(|c| c.key.clone());
+        let mut start = self.start();
         let mut total = 0;
         let mut capacity = Capacity::default();
         loop {
@@ -469,7 +539,7 @@ impl<T: DynamoTable> Read<T> {
             At(HashMap<String, AttributeValue>),
             Done,
         }
-        let first = State::First(self.cursor.as_ref().map(|c| c.key.clone()));
+        let first = State::First(self.start());
         stream::try_unfold((self, first), |(mut read, state)| async move {
             let start = match state {
                 State::Done => return Ok(None),
@@ -554,6 +624,8 @@ impl<T: DynamoTable> Read<T> {
             filter: self.filter.clone(),
             limit: self.limit,
             cursor: None,
+            start_key: None,
+            projection: self.projection.clone(),
             consistent: self.consistent,
             forward: self.forward,
             segment: Some((segment, total)),

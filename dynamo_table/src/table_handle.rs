@@ -21,7 +21,7 @@ use crate::operations::read::{Query, Scan};
 use crate::operations::{TableRef, admin, batch, item, update};
 use crate::request::capacity::Capacity;
 use crate::request::connection::Connection;
-use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyOf, RetryConfig, key_names};
+use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyOf, KeyValue, RetryConfig, key_names};
 
 /// `T`'s table on one [`DynamoClient`](crate::DynamoClient): the prefixed name is fixed when the handle is made.
 /// Cheap to clone.
@@ -229,6 +229,18 @@ impl<T: DynamoTable> Table<T> {
         Query::new(self.target.clone(), None, key_names::<T>(), pk)
     }
 
+    /// A query on the partition `pk` of the table, or of the index `index` keyed like the table
+    /// (the published API's `index_name`), whose sort-key condition takes `SK` values: sort
+    /// keys given in another Rust type (the published API's strings).
+    pub(crate) fn query_as<SK: KeyValue>(&self, pk: &T::PK, index: Option<String>) -> Query<T, SK> {
+        Query::new(
+            self.target.clone(),
+            index.map(Cow::Owned),
+            key_names::<T>(),
+            pk,
+        )
+    }
+
     /// A scan of the whole table.
     pub fn scan(&self) -> Scan<T> {
         Scan::new(self.target.clone(), None, key_names::<T>())
@@ -296,6 +308,15 @@ impl<T: DynamoTable> Table<T> {
     /// see [`Table::create_if_not_exists`].
     pub async fn create(&self) -> Result<()> {
         admin::create::<T>(&self.target).await
+    }
+
+    /// [`create`](Self::create), plus an index known only at run time (a hand-written
+    /// `GSITable`'s, under the given name); returns what `CreateTable` answered.
+    pub(crate) async fn create_with(
+        &self,
+        extra: Option<(String, crate::schema::IndexSchema)>,
+    ) -> Result<aws_sdk_dynamodb::operation::create_table::CreateTableOutput> {
+        admin::create_with::<T>(&self.target, extra).await
     }
 
     /// Creates the table unless a table of that name exists; returns `true` if it created it.
