@@ -38,18 +38,23 @@
 //! | [`config`] | building an SDK configuration ([`defaults`], [`config::auto_config`]) |
 //! | [`error`] | [`Error`], its [`ErrorKind`](error::ErrorKind), and why input was refused ([`InvalidReason`](error::InvalidReason)) |
 //! | `local` | (feature `local`) an embedded DynamoDB for tests |
+//! | [`table`], [`setup`], [`methods`], `consumed_capacity::stats` | the published 0.11 API at its paths |
 //!
-//! The functions of the published 0.x API stay at the paths they had: the provided methods of
-//! [`DynamoTable`] and [`GSITable`], [`batch_write`], [`init`], [`defaults`], the capacity
-//! counters, ...
+//! The published 0.11 API keeps its paths and signatures: the provided methods of
+//! [`DynamoTable`] and [`GSITable`], the free functions and result types of [`table`]
+//! ([`OutputItems`](table::OutputItems), [`Cursor`](table::Cursor),
+//! [`BatchWriteOutput`](table::BatchWriteOutput), ...), [`setup::table`], [`init`],
+//! [`dynamodb_client`], [`defaults`], the capacity counters, ... The README's "Coming from
+//! dynamo_table 0.11" lists where it behaves differently, and why.
 //!
 //! # Clients
 //!
 //! Every operation runs on a [`DynamoClient`]: an `aws-sdk-dynamodb` client plus an optional
-//! table-name prefix. The associated functions of [`DynamoTable`] (`Order::get_item`, ...) use the
-//! process-wide client returned by [`DynamoTable::dynamodb_client`], which defaults to
-//! [`global_client`]: set it with [`init`], [`init_with_client`] or [`set_global_client`], or let it
-//! initialise itself from the standard AWS configuration on first use. Code that wants an explicit
+//! table-name prefix. The associated functions of [`DynamoTable`] (`Order::get_item`, ...) run
+//! on the SDK client [`DynamoTable::dynamodb_client`] returns, by default the
+//! [`global_client`]'s (with its prefix): set it with [`init`], [`init_with_client`] or
+//! [`set_global_client`], or let it initialise itself from the standard AWS configuration on
+//! first use. Code that wants an explicit
 //! handle (tests running in parallel, several accounts, `staging-`/`prod-` prefixes) uses
 //! [`DynamoClient::table`] instead: a [`Table`] with every operation of the native API.
 //!
@@ -225,7 +230,7 @@ pub mod setup {
     pub use crate::compat::setup::{table, table_with_gsi};
 }
 
-/// The published 0.11 API's [`DynamoTableMethods`](methods::DynamoTableMethods).
+/// The published 0.11 API's [`DynamoTableMethods`].
 pub mod methods {
     pub use crate::compat::methods::DynamoTableMethods;
 }

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use dynamo_table::aws_sdk_dynamodb::config::Credentials;
+use dynamo_table::error::InvalidReason;
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::methods::DynamoTableMethods as _;
 use dynamo_table::table::{
@@ -394,6 +395,46 @@ async fn queries() {
         .unwrap();
     assert_eq!(ids(&free, |o| o.order_id.clone()), ["o08", "o09"]);
     assert!(free.start_cursor().is_none());
+
+    // Differences, refused before sending with the reason: a limit of 0 (0.11: an empty page
+    // with no cursor), a start key for a named index (0.11: a wrong start key), a bare reserved
+    // word (0.11: DynamoDB's error, or a debug-build panic for key names).
+    let refused = Order::query_items(&pk, None, Some(0), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.invalid_reason(),
+        Some(InvalidReason::Limit),
+        "{refused}"
+    );
+    let refused = table::query_items_with_filter::<Order, _>(
+        &pk,
+        None,
+        Some(&"o01".to_string()),
+        Some(10),
+        Some("by_total".into()),
+        true,
+        "#total > :t".to_string(),
+        json!({ ":t": 1 }),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        refused.invalid_reason(),
+        Some(InvalidReason::IndexStartKey),
+        "{refused}"
+    );
+    let refused = Order::query_items_with_filter(
+        &pk,
+        None,
+        None,
+        None,
+        "total > :t".to_string(),
+        json!({ ":t": 1 }),
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("#total"), "{refused}");
 
     // An exact sort key.
     let one = Order::query_items(&pk, Some(&"o05".to_string()), None, None)
