@@ -60,6 +60,10 @@ pub enum Error {
         table: String,
         /// The DynamoDB operation, e.g. `PutItem`.
         operation: &'static str,
+        /// The item as it is now, which DynamoDB returns with the failure
+        /// (`ReturnValuesOnConditionCheckFailure=ALL_OLD`); empty when there is none, or for
+        /// requests the library did not make. Not shown by `Debug` or `Display`.
+        current: CurrentItem,
         /// The service error.
         #[source]
         source: BoxError,
@@ -214,12 +218,76 @@ pub enum Error {
         attempts: u32,
     },
 
+    /// A write failed in a way that does not tell whether DynamoDB applied it: an attempt went
+    /// out and got no answer (a dropped connection, a timeout) or a 5xx, and the SDK's retries
+    /// did not settle it. Read the item to know, or use a write that can be repeated safely (a
+    /// conditional write, an idempotent increment, a transaction with its token).
+    /// [`kind`](Error::kind) is the last attempt's.
+    #[error(
+        "{operation} on table `{table}` may or may not have been applied: {unanswered} of \
+         {attempts} attempts got no answer or a server error, and the last one failed with: \
+         {source}. Read the item to know before writing again"
+    )]
+    MaybeApplied {
+        /// The table the request was for.
+        table: String,
+        /// The DynamoDB operation, e.g. `UpdateItem`.
+        operation: &'static str,
+        /// Attempts sent.
+        attempts: u32,
+        /// Attempts that got no answer, or a 5xx.
+        unanswered: u32,
+        /// How the last attempt failed.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The embedded local DynamoDB could not start.
     #[error("the embedded DynamoDB could not start: {message}")]
     LocalServer {
         /// What went wrong.
         message: String,
     },
+}
+
+/// The item DynamoDB returned with a failed condition. Its `Debug` shows how many attributes it
+/// has, never their values: errors end up in logs.
+///
+/// ```
+/// use dynamo_table::error::CurrentItem;
+/// use dynamo_table::aws_sdk_dynamodb::types::AttributeValue;
+/// let item = CurrentItem::new(Some([("pin".to_string(), AttributeValue::S("1234".into()))].into()));
+/// assert_eq!(format!("{item:?}"), "CurrentItem(1 attribute)");
+/// ```
+#[derive(Clone, Default, PartialEq)]
+pub struct CurrentItem(
+    pub(crate) Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+);
+
+impl CurrentItem {
+    /// Wraps an item (or its absence).
+    pub fn new(
+        item: Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+    ) -> Self {
+        CurrentItem(item)
+    }
+
+    /// The item, if DynamoDB returned one.
+    pub fn get(
+        &self,
+    ) -> Option<&std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+        self.0.as_ref()
+    }
+}
+
+impl std::fmt::Debug for CurrentItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            None => f.write_str("CurrentItem(none)"),
+            Some(item) if item.len() == 1 => f.write_str("CurrentItem(1 attribute)"),
+            Some(item) => write!(f, "CurrentItem({} attributes)", item.len()),
+        }
+    }
 }
 
 /// What an [`Error`] means, whatever variant carries it: the one classification every `is_*`
@@ -415,6 +483,30 @@ impl Error {
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
             Error::Unprocessed { .. } => ErrorKind::Unprocessed,
             Error::LocalServer { .. } => ErrorKind::LocalServer,
+            Error::MaybeApplied { source, .. } => source.kind(),
+        }
+    }
+
+    /// True when a write failed without telling whether DynamoDB applied it
+    /// ([`Error::MaybeApplied`]). False means it was not applied.
+    ///
+    /// ```
+    /// use dynamo_table::Error;
+    /// let refused = Error::Unprocessed { table: "orders".into(), attempts: 3 };
+    /// assert!(!refused.may_have_been_applied());
+    /// ```
+    pub fn may_have_been_applied(&self) -> bool {
+        matches!(self, Error::MaybeApplied { .. })
+    }
+
+    /// The item DynamoDB returned with a failed condition: what is in the table now (`None`
+    /// when the item does not exist, or for another error).
+    pub fn current_item(
+        &self,
+    ) -> Option<&std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+        match self {
+            Error::ConditionalCheckFailed { current, .. } => current.0.as_ref(),
+            _ => None,
         }
     }
 

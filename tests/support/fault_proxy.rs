@@ -2,8 +2,11 @@
 //!
 //! It does what the local server never does: throttle, fail with a 500, drop connections, and
 //! answer batch calls with part of the work left unprocessed, the way DynamoDB does. Faults are
-//! drawn from a seeded generator, so a run can be repeated. Every fault is decided before the
-//! request is forwarded, so a faulted request (or the held-back part of a batch) is never applied.
+//! drawn from a seeded generator, so a run can be repeated. Most faults are decided before the
+//! request is forwarded, so a faulted request (or the held-back part of a batch) is never
+//! applied. The *ambiguous* faults are the exception, and the point: the request is forwarded
+//! and applied, then the client gets a 500, a dropped connection, or its answer late (past a read
+//! timeout): the case where a write happened and the caller cannot know.
 
 #![allow(dead_code)]
 
@@ -34,6 +37,13 @@ pub struct FaultPlan {
     pub drop_connection: f64,
     /// Forward part of a batch, answer the rest as unprocessed.
     pub partial: f64,
+    /// Forward (the write is applied), then answer 500.
+    pub applied_then_500: f64,
+    /// Forward (the write is applied), then drop the connection.
+    pub applied_then_drop: f64,
+    /// Forward (the write is applied), then hold the answer this long before sending it.
+    pub applied_then_late: f64,
+    pub late_by: Duration,
 }
 
 impl FaultPlan {
@@ -48,6 +58,50 @@ impl FaultPlan {
             server_error: each,
             drop_connection: each,
             partial: each,
+            ..FaultPlan::none(seed)
+        }
+    }
+
+    /// No faults (a base for `..` updates).
+    pub fn none(seed: u64) -> Self {
+        FaultPlan {
+            seed,
+            operations: Vec::new(),
+            provisioned_throughput: 0.0,
+            throttling: 0.0,
+            server_error: 0.0,
+            drop_connection: 0.0,
+            partial: 0.0,
+            applied_then_500: 0.0,
+            applied_then_drop: 0.0,
+            applied_then_late: 0.0,
+            late_by: Duration::ZERO,
+        }
+    }
+
+    /// `rate` of requests to `operations` applied and then failed: half answered 500, half
+    /// with the connection dropped.
+    pub fn applied_then_failed(seed: u64, operations: &[&'static str], rate: f64) -> Self {
+        FaultPlan {
+            operations: operations.to_vec(),
+            applied_then_500: rate / 2.0,
+            applied_then_drop: rate / 2.0,
+            ..FaultPlan::none(seed)
+        }
+    }
+
+    /// `rate` of requests to `operations` applied, and answered `late_by` late.
+    pub fn applied_then_late(
+        seed: u64,
+        operations: &[&'static str],
+        rate: f64,
+        late_by: Duration,
+    ) -> Self {
+        FaultPlan {
+            operations: operations.to_vec(),
+            applied_then_late: rate,
+            late_by,
+            ..FaultPlan::none(seed)
         }
     }
 
@@ -61,6 +115,7 @@ impl FaultPlan {
             server_error: 0.0,
             drop_connection: 0.0,
             partial: rate,
+            ..FaultPlan::none(seed)
         }
     }
 }
@@ -77,6 +132,8 @@ pub struct FaultStats {
     pub partial: AtomicU64,
     /// Items or keys held back as unprocessed, over all partial answers.
     pub held_back: AtomicU64,
+    /// Requests applied upstream and then answered with a fault.
+    pub applied_then_failed: AtomicU64,
 }
 
 impl FaultStats {
@@ -86,12 +143,13 @@ impl FaultStats {
             + self.server_error.load(Ordering::Relaxed)
             + self.dropped.load(Ordering::Relaxed)
             + self.partial.load(Ordering::Relaxed)
+            + self.applied_then_failed.load(Ordering::Relaxed)
     }
 
     pub fn summary(&self) -> String {
         format!(
             "requests={} forwarded={} faults={} (throughput={} throttling={} 500={} dropped={} \
-             partial={} held_back={})",
+             partial={} held_back={} applied_then_failed={})",
             self.requests.load(Ordering::Relaxed),
             self.forwarded.load(Ordering::Relaxed),
             self.faults(),
@@ -101,6 +159,7 @@ impl FaultStats {
             self.dropped.load(Ordering::Relaxed),
             self.partial.load(Ordering::Relaxed),
             self.held_back.load(Ordering::Relaxed),
+            self.applied_then_failed.load(Ordering::Relaxed),
         )
     }
 }
@@ -112,6 +171,9 @@ enum Fault {
     ServerError,
     Drop,
     Partial,
+    AppliedThen500,
+    AppliedThenDrop,
+    AppliedThenLate,
 }
 
 struct State {
@@ -178,6 +240,34 @@ impl FaultProxy {
     /// A client that talks through this proxy. The SDK's own retries are off, so every fault
     /// reaches the library, whose retries are what the tests measure.
     pub fn client(&self) -> DynamoClient {
+        self.client_with(
+            aws_sdk_dynamodb::config::retry::RetryConfig::disabled(),
+            None,
+        )
+    }
+
+    /// A client through this proxy that retries as the SDK's standard policy does, `attempts`
+    /// in all, quickly, as the library's default client would: what an application sees.
+    pub fn retrying_client(&self, attempts: u32, read_timeout: Option<Duration>) -> DynamoClient {
+        self.client_with(
+            aws_sdk_dynamodb::config::retry::RetryConfig::standard()
+                .with_max_attempts(attempts)
+                .with_initial_backoff(Duration::from_millis(5))
+                .with_max_backoff(Duration::from_millis(50)),
+            read_timeout,
+        )
+    }
+
+    fn client_with(
+        &self,
+        retry: aws_sdk_dynamodb::config::retry::RetryConfig,
+        read_timeout: Option<Duration>,
+    ) -> DynamoClient {
+        let mut timeouts = aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
+            .operation_timeout(Duration::from_secs(30));
+        if let Some(read) = read_timeout {
+            timeouts = timeouts.read_timeout(read);
+        }
         let config = aws_sdk_dynamodb::Config::builder()
             .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
             .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
@@ -185,12 +275,8 @@ impl FaultProxy {
                 "id", "secret", None, None, "proxy",
             ))
             .endpoint_url(&self.endpoint)
-            .retry_config(aws_sdk_dynamodb::config::retry::RetryConfig::disabled())
-            .timeout_config(
-                aws_sdk_dynamodb::config::timeout::TimeoutConfig::builder()
-                    .operation_timeout(Duration::from_secs(30))
-                    .build(),
-            )
+            .retry_config(retry)
+            .timeout_config(timeouts.build())
             .build();
         DynamoClient::from_client_at(aws_sdk_dynamodb::Client::from_conf(config), &self.endpoint)
     }
@@ -251,6 +337,24 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> ProxyResult {
             Err(other("fault: connection dropped"))
         }
         Some(Fault::Partial) => partial(&state, &operation, &parts, body).await,
+        Some(fault) => {
+            let (status, headers, answer) = send_upstream(&state, &parts, body).await?;
+            stats.applied_then_failed.fetch_add(1, Ordering::Relaxed);
+            match fault {
+                Fault::AppliedThen500 => Ok(error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                    "Internal server error",
+                )),
+                Fault::AppliedThenLate => {
+                    tokio::time::sleep(state.plan.late_by).await;
+                    Ok(respond(status, &headers, answer))
+                }
+                _ => Err(other(
+                    "fault: connection dropped after the request was applied",
+                )),
+            }
+        }
     }
 }
 
@@ -264,6 +368,9 @@ fn draw(state: &State) -> Option<Fault> {
         (plan.server_error, Fault::ServerError),
         (plan.drop_connection, Fault::Drop),
         (plan.partial, Fault::Partial),
+        (plan.applied_then_500, Fault::AppliedThen500),
+        (plan.applied_then_drop, Fault::AppliedThenDrop),
+        (plan.applied_then_late, Fault::AppliedThenLate),
     ] {
         edge += p;
         if roll < edge {

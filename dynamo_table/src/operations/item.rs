@@ -1,13 +1,16 @@
 //! Single-item operations: put, get, delete, each with an optional condition.
 
 use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutItemOutput};
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
 use super::TableRef;
+use super::write_outcome::{Produces, settle};
 use crate::codec::item::{decode, encode, is_expired};
 use crate::codec::key::key_map;
 use crate::codec::size::check_item_size;
 use crate::error::Result;
 use crate::expression::Bound;
+use crate::request::attempts::AttemptLog;
 use crate::request::capacity::{self, Capacity, Side};
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
@@ -20,8 +23,17 @@ pub(crate) async fn put<T: DynamoTable>(
 ) -> Result<PutItemOutput> {
     let attributes = encode(&table.name, item)?;
     check_item_size(&table.name, key_names::<T>(), &attributes)?;
+    // What a conditional put leaves, to recognise it if a retry finds it applied.
+    let produces = match condition {
+        Some(_) => Produces::Item(attributes.clone()),
+        None => Produces::Unknown,
+    };
+    let all_old = condition
+        .as_ref()
+        .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
     let (text, names, values) = Bound::request_parts(condition);
-    table
+    let log = AttemptLog::default();
+    let result = table
         .conn
         .sdk
         .put_item()
@@ -30,11 +42,15 @@ pub(crate) async fn put<T: DynamoTable>(
         .set_condition_expression(text)
         .set_expression_attribute_names(names)
         .set_expression_attribute_values(values)
+        .set_return_values_on_condition_check_failure(all_old)
         .set_return_consumed_capacity(capacity::wanted())
+        .customize()
+        .interceptor(log.clone())
         .send()
         .observed_by(&table.conn, "PutItem", &table.name, Side::Write)
         .await
-        .map(|(output, _)| output)
+        .map(|(output, _)| output);
+    settle(result, &log, &produces, || PutItemOutput::builder().build())
 }
 
 /// Gets the item with this key (eventually consistent), with the capacity the read consumed.
@@ -70,8 +86,12 @@ pub(crate) async fn delete<T: DynamoTable>(
     condition: Option<Bound>,
 ) -> Result<DeleteItemOutput> {
     let key = key_map::<T>(&table.name, pk, sk)?;
+    let all_old = condition
+        .as_ref()
+        .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
     let (text, names, values) = Bound::request_parts(condition);
-    table
+    let log = AttemptLog::default();
+    let result = table
         .conn
         .sdk
         .delete_item()
@@ -80,9 +100,15 @@ pub(crate) async fn delete<T: DynamoTable>(
         .set_condition_expression(text)
         .set_expression_attribute_names(names)
         .set_expression_attribute_values(values)
+        .set_return_values_on_condition_check_failure(all_old)
         .set_return_consumed_capacity(capacity::wanted())
+        .customize()
+        .interceptor(log.clone())
         .send()
         .observed_by(&table.conn, "DeleteItem", &table.name, Side::Write)
         .await
-        .map(|(output, _)| output)
+        .map(|(output, _)| output);
+    settle(result, &log, &Produces::Nothing, || {
+        DeleteItemOutput::builder().build()
+    })
 }

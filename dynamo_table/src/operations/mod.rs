@@ -12,6 +12,7 @@ pub mod batch;
 pub(crate) mod item;
 pub mod read;
 pub(crate) mod update;
+pub(crate) mod write_outcome;
 
 use crate::request::connection::Connection;
 use crate::schema::RetryConfig;

@@ -2,14 +2,16 @@
 //! increments, each in one `UpdateItem` request.
 
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use serde::Serialize;
 
 use super::TableRef;
+use super::write_outcome::{Produces, settle};
 use crate::codec::item::{check_value, to_attribute_value};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, LibraryPlaceholders, non_empty};
+use crate::request::attempts::AttemptLog;
 use crate::request::capacity::{self, Side};
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
@@ -20,6 +22,9 @@ struct UpdateExpression {
     remove: Vec<String>,
     add: Vec<String>,
     placeholders: LibraryPlaceholders,
+    /// The attributes the update leaves, to recognise it if a retry finds it applied;
+    /// `None` once an `ADD` makes the result depend on what was there.
+    produces: Option<Vec<(String, Option<AttributeValue>)>>,
 }
 
 impl UpdateExpression {
@@ -30,6 +35,7 @@ impl UpdateExpression {
             remove: Vec::new(),
             add: Vec::new(),
             placeholders: LibraryPlaceholders::avoiding(condition),
+            produces: Some(Vec::new()),
         }
     }
 
@@ -97,6 +103,9 @@ pub(crate) async fn update<T: DynamoTable>(
             refuse_key_attribute::<T>(&table.name, &attribute, "change")?;
         }
         check_value(&table.name, &format!("the update of `{attribute}`"), &value)?;
+        if let Some(produces) = &mut update.produces {
+            produces.push((attribute.clone(), Some(value.clone())));
+        }
         let name = update.placeholders.name(&attribute);
         let value = update.placeholders.value(value);
         update.set.push(format!("{name} = {value}"));
@@ -131,6 +140,9 @@ pub(crate) async fn remove_attributes<T: DynamoTable>(
     let mut update = UpdateExpression::new(None);
     for attribute in attributes {
         refuse_key_attribute::<T>(&table.name, attribute, "remove")?;
+        if let Some(produces) = &mut update.produces {
+            produces.push(((*attribute).to_owned(), None));
+        }
         let name = update.placeholders.name(attribute);
         update.remove.push(name);
     }
@@ -166,6 +178,7 @@ pub(crate) async fn increment<T: DynamoTable>(
             .placeholders
             .value(AttributeValue::N(amount.to_string()));
         update.add.push(format!("{name} {value}"));
+        update.produces = None;
     }
     send(table, key, update, None)
         .await
@@ -199,17 +212,25 @@ async fn send(
     condition: Option<Bound>,
 ) -> Result<UpdateItemOutput> {
     let text = update.text();
+    let produces = match update.produces {
+        Some(attributes) => Produces::Attributes(attributes),
+        None => Produces::Unknown,
+    };
     let LibraryPlaceholders {
         mut names,
         mut values,
         ..
     } = update.placeholders;
+    let all_old = condition
+        .as_ref()
+        .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
     let condition_text = condition.map(|c| {
         names.extend(c.names);
         values.extend(c.values);
         c.text
     });
-    table
+    let log = AttemptLog::default();
+    let result = table
         .conn
         .sdk
         .update_item()
@@ -219,9 +240,15 @@ async fn send(
         .set_condition_expression(condition_text)
         .set_expression_attribute_names(non_empty(names))
         .set_expression_attribute_values(non_empty(values))
+        .set_return_values_on_condition_check_failure(all_old)
         .set_return_consumed_capacity(capacity::wanted())
+        .customize()
+        .interceptor(log.clone())
         .send()
         .observed_by(&table.conn, "UpdateItem", &table.name, Side::Write)
         .await
-        .map(|(output, _)| output)
+        .map(|(output, _)| output);
+    settle(result, &log, &produces, || {
+        UpdateItemOutput::builder().build()
+    })
 }

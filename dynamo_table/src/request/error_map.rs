@@ -4,7 +4,15 @@
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::error::{Error, ErrorKind};
+use std::any::Any;
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::error::{CurrentItem, Error, ErrorKind};
 
 /// What DynamoDB's error `code` means. Every code the library reacts to is here.
 pub(crate) fn kind_of_code(code: &str) -> ErrorKind {
@@ -69,6 +77,41 @@ impl From<aws_sdk_dynamodb::error::BuildError> for Error {
     }
 }
 
+/// The item a `ConditionalCheckFailedException` of a put, update or delete carries (asked for
+/// with `ReturnValuesOnConditionCheckFailure=ALL_OLD`).
+fn current_item_of(err: &dyn Any) -> Option<HashMap<String, AttributeValue>> {
+    if let Some(e) = err.downcast_ref::<SdkError<PutItemError, HttpResponse>>() {
+        if let Some(PutItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+            return c.item().cloned();
+        }
+    } else if let Some(e) = err.downcast_ref::<SdkError<UpdateItemError, HttpResponse>>() {
+        if let Some(UpdateItemError::ConditionalCheckFailedException(c)) = e.as_service_error() {
+            return c.item().cloned();
+        }
+    } else if let Some(e) = err.downcast_ref::<SdkError<DeleteItemError, HttpResponse>>()
+        && let Some(DeleteItemError::ConditionalCheckFailedException(c)) = e.as_service_error()
+    {
+        return c.item().cloned();
+    }
+    None
+}
+
+/// A service error reduced to its code and message, for errors whose SDK form carries item
+/// data that must not reach logs.
+#[derive(Debug)]
+pub(crate) struct ServiceMessage {
+    pub code: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ServiceMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ServiceMessage {}
+
 /// What a request was about, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RequestContext<'a> {
@@ -106,10 +149,13 @@ impl RequestContext<'_> {
                         endpoint: self.endpoint.to_owned(),
                         source,
                     },
+                    // The SDK error holds the current item (and so does its raw body): keep the
+                    // item where `Debug` hides it, and only the code and message as the source.
                     ErrorKind::ConditionalCheckFailed => Error::ConditionalCheckFailed {
                         table,
                         operation,
-                        source,
+                        current: CurrentItem::new(current_item_of(&*source)),
+                        source: Box::new(ServiceMessage { code, message }),
                     },
                     ErrorKind::Validation => Error::Validation {
                         table,

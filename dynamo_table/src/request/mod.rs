@@ -3,6 +3,7 @@
 //! request in a span, and turns SDK errors into [`Error`](crate::error::Error) kinds through
 //! one table of error codes.
 
+pub(crate) mod attempts;
 pub mod capacity;
 pub(crate) mod connection;
 pub(crate) mod error_map;

@@ -1,0 +1,72 @@
+//! What happened to each attempt of one request. The SDK retries inside `send()`; only an
+//! interceptor sees the attempts, and whether one of them went out and came back without an
+//! answer (a dropped connection, a timeout, a 5xx): a write that may have been applied although
+//! the call failed, or although a later attempt was refused.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use aws_sdk_dynamodb::config::interceptors::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::error::BoxError;
+
+/// Counts the attempts of one request, and those that may have been applied without an answer
+/// saying so. Attach a fresh one per call (`.customize().interceptor(log.clone())`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AttemptLog(Arc<Counts>);
+
+#[derive(Debug, Default)]
+struct Counts {
+    attempts: AtomicU32,
+    unanswered: AtomicU32,
+}
+
+impl AttemptLog {
+    /// Attempts sent so far.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.0.attempts.load(Ordering::Relaxed)
+    }
+
+    /// Attempts that got no answer, or a 5xx: each may have been applied.
+    pub(crate) fn unanswered(&self) -> u32 {
+        self.0.unanswered.load(Ordering::Relaxed)
+    }
+
+    /// True when more than one attempt was sent: an earlier one may be what the last one found.
+    pub(crate) fn retried(&self) -> bool {
+        self.attempts() > 1
+    }
+}
+
+impl Intercept for AttemptLog {
+    fn name(&self) -> &'static str {
+        "dynamo_table::AttemptLog"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let answered = context
+            .response()
+            .is_some_and(|response| response.status().as_u16() < 500);
+        if !answered {
+            self.0.unanswered.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
