@@ -8,6 +8,7 @@ use dynamo_table_rules::names::check_prefix;
 use crate::config::{SdkConfig, auto_config, lacks_timeouts, with_default_timeouts};
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::batch::BatchWrite;
+use crate::operations::transact::{TransactGet, TransactWrite};
 use crate::request::connection::Connection;
 use crate::schema::DynamoTable;
 use crate::table_handle::Table;
@@ -179,6 +180,47 @@ impl DynamoClient {
     /// ```
     pub fn batch_write(&self) -> BatchWrite {
         BatchWrite::new(self.conn.clone())
+    }
+
+    /// A write transaction over any tables of this client: up to 100 puts, updates, deletes and
+    /// condition checks, applied all together or not at all, and once (see
+    /// [`TransactWrite`](crate::transaction::TransactWrite)).
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "orders")]
+    /// # struct Order { #[dynamo(pk)] order_id: String, status: String }
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "stock")]
+    /// # struct Stock { #[dynamo(pk)] sku: String, left: i64 }
+    /// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+    /// client
+    ///     .transact_write()
+    ///     .put_with_condition(
+    ///         &Order { order_id: "o1".into(), status: "placed".into() },
+    ///         "attribute_not_exists(order_id)",
+    ///         (),
+    ///     )
+    ///     .update_with_condition::<Stock>(
+    ///         StockKey { sku: "s1".into() },
+    ///         serde_json::json!({ "left": 4 }),
+    ///         "#left = :was",
+    ///         serde_json::json!({ ":was": 5 }),
+    ///     )
+    ///     .execute()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transact_write(&self) -> TransactWrite {
+        TransactWrite::new(self.conn.clone())
+    }
+
+    /// A read of up to 100 items of any tables of this client, as one snapshot (see
+    /// [`TransactGet`](crate::transaction::TransactGet)).
+    pub fn transact_get(&self) -> TransactGet {
+        TransactGet::new(self.conn.clone())
     }
 }
 

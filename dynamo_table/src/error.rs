@@ -242,6 +242,23 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// DynamoDB canceled a transaction: nothing of it was applied. `reasons` has one entry per
+    /// action, in order: `None` for actions that were fine, else why (`ConditionalCheckFailed`
+    /// with the item as it is, `ValidationError`, ...).
+    #[error(
+        "the transaction on {tables} was canceled, nothing was applied: {}",
+        describe_reasons(reasons)
+    )]
+    TransactionCanceled {
+        /// The tables of the transaction.
+        tables: String,
+        /// Why, per action.
+        reasons: Vec<CancellationReason>,
+        /// The service error, reduced to its code and message.
+        #[source]
+        source: BoxError,
+    },
+
     /// The embedded local DynamoDB could not start.
     #[error("the embedded DynamoDB could not start: {message}")]
     LocalServer {
@@ -290,6 +307,37 @@ impl std::fmt::Debug for CurrentItem {
     }
 }
 
+/// Why DynamoDB canceled one action of a transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancellationReason {
+    /// The action's position in the transaction, from 0.
+    pub position: usize,
+    /// DynamoDB's code: `None` when this action was fine, `ConditionalCheckFailed`,
+    /// `TransactionConflict`, `ItemCollectionSizeLimitExceeded`, `ValidationError`, ...
+    pub code: String,
+    /// DynamoDB's message, if any.
+    pub message: Option<String>,
+    /// The item as it is, for a failed condition (decode it with `Table::decode`). Not shown by
+    /// `Debug`.
+    pub item: CurrentItem,
+}
+
+fn describe_reasons(reasons: &[CancellationReason]) -> String {
+    let failed: Vec<String> = reasons
+        .iter()
+        .filter(|r| r.code != "None")
+        .map(|r| match &r.message {
+            Some(message) => format!("action {}: {} ({message})", r.position, r.code),
+            None => format!("action {}: {}", r.position, r.code),
+        })
+        .collect();
+    if failed.is_empty() {
+        "DynamoDB gave no reason".to_owned()
+    } else {
+        failed.join("; ")
+    }
+}
+
 /// What an [`Error`] means, whatever variant carries it: the one classification every `is_*`
 /// helper derives from.
 ///
@@ -333,6 +381,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// The embedded local DynamoDB could not start.
     LocalServer,
+    /// A transaction was canceled: a condition failed, or another reason per action.
+    TransactionCanceled,
+    /// A request conflicted with a transaction in progress on the same item; worth retrying.
+    TransactionConflict,
 }
 
 impl ErrorKind {
@@ -346,6 +398,7 @@ impl ErrorKind {
                 | ErrorKind::Unreachable
                 | ErrorKind::Timeout
                 | ErrorKind::ServerError
+                | ErrorKind::TransactionConflict
         )
     }
 
@@ -362,6 +415,8 @@ impl ErrorKind {
                 | ErrorKind::Unprocessed
                 | ErrorKind::ServerError
                 | ErrorKind::Service
+                | ErrorKind::TransactionCanceled
+                | ErrorKind::TransactionConflict
         )
     }
 }
@@ -449,6 +504,9 @@ pub enum InvalidReason {
     RequestShape,
     /// A projection naming an empty attribute.
     Projection,
+    /// A transaction DynamoDB would refuse: no action, more than 100, more than 4 MB, two
+    /// actions on one item, or a token of the wrong length.
+    TransactionShape,
     /// A start key given as values for a query of an index: an index's page boundary also
     /// needs the index's key values, which only a cursor holds.
     IndexStartKey,
@@ -484,6 +542,7 @@ impl Error {
             Error::Unprocessed { .. } => ErrorKind::Unprocessed,
             Error::LocalServer { .. } => ErrorKind::LocalServer,
             Error::MaybeApplied { source, .. } => source.kind(),
+            Error::TransactionCanceled { .. } => ErrorKind::TransactionCanceled,
         }
     }
 
@@ -497,6 +556,14 @@ impl Error {
     /// ```
     pub fn may_have_been_applied(&self) -> bool {
         matches!(self, Error::MaybeApplied { .. })
+    }
+
+    /// Why each action of a canceled transaction was canceled; empty for other errors.
+    pub fn cancellation_reasons(&self) -> &[CancellationReason] {
+        match self {
+            Error::TransactionCanceled { reasons, .. } => reasons,
+            _ => &[],
+        }
     }
 
     /// The item DynamoDB returned with a failed condition: what is in the table now (`None`

@@ -34,6 +34,7 @@
 //! | [`read`] | [`Query`](read::Query), [`Scan`](read::Scan), [`SortCondition`](read::SortCondition), [`Cursor`](read::Cursor), [`QueryResult`](read::QueryResult) |
 //! | [`batch`] | [`BatchWrite`](batch::BatchWrite) and the results of batch calls |
 //! | [`expression`] | [`Expression`](expression::Expression): conditions and filters checked before sending |
+//! | [`transaction`] | [`TransactWrite`](transaction::TransactWrite) and [`TransactGet`](transaction::TransactGet): all-or-nothing, exactly-once writes and snapshot reads |
 //! | [`capacity`] | consumed capacity per call and process-wide counters |
 //! | [`config`] | building an SDK configuration ([`defaults`], [`config::auto_config`]) |
 //! | [`error`] | [`Error`], its [`ErrorKind`](error::ErrorKind), and why input was refused ([`InvalidReason`](error::InvalidReason)) |
@@ -166,6 +167,11 @@ pub mod batch {
         BatchGetResult, BatchStats, BatchWrite, BatchWriteReport, BatchWriteResult, Failed,
         WriteOutcome,
     };
+}
+
+/// Transactions: writes over any tables applied all together, once, and snapshot reads.
+pub mod transaction {
+    pub use crate::operations::transact::{Slot, TransactGet, TransactGetItems, TransactWrite};
 }
 
 pub use request::capacity;

@@ -18,6 +18,7 @@ use crate::expression::{Bound, IntoExpression};
 use crate::index::IndexTable;
 use crate::operations::batch::{BatchGetResult, BatchWriteResult};
 use crate::operations::read::{Query, Scan};
+use crate::operations::transact::TransactWrite;
 use crate::operations::{TableRef, admin, batch, item, update};
 use crate::request::capacity::Capacity;
 use crate::request::connection::Connection;
@@ -28,7 +29,7 @@ use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyOf, KeyValue, RetryCon
 ///
 /// | what | methods |
 /// | --- | --- |
-/// | one item | [`put`](Self::put), [`get`](Self::get), [`delete`](Self::delete), [`update`](Self::update), [`remove_attributes`](Self::remove_attributes), [`increment`](Self::increment), and `*_with_condition` |
+/// | one item | [`put`](Self::put), [`get`](Self::get), [`delete`](Self::delete), [`update`](Self::update), [`remove_attributes`](Self::remove_attributes), [`increment`](Self::increment), [`increment_once`](Self::increment_once), and `*_with_condition` |
 /// | many items | [`query`](Self::query), [`scan`](Self::scan), [`index`](Self::index) |
 /// | batches | [`batch_get`](Self::batch_get), [`batch_put`](Self::batch_put), [`batch_delete`](Self::batch_delete); across tables, [`DynamoClient::batch_write`](crate::DynamoClient::batch_write) |
 /// | the table | [`create`](Self::create), [`create_if_not_exists`](Self::create_if_not_exists), [`delete_table`](Self::delete_table) |
@@ -214,7 +215,10 @@ impl<T: DynamoTable> Table<T> {
     /// Adds each amount to its numeric attribute, atomically, in one request. An attribute that
     /// does not exist yet starts from 0 (and an item that does not exist is created).
     ///
-    /// Not idempotent: if the request times out it may or may not have been applied.
+    /// At least once: when an attempt's answer is lost after DynamoDB applied it, the SDK
+    /// resends it and DynamoDB adds again (the error, if the call still fails, is
+    /// [`Error::MaybeApplied`](crate::Error::MaybeApplied)). For exactly once, use
+    /// [`increment_once`](Self::increment_once).
     pub async fn increment(
         &self,
         key: impl IntoKey<T>,
@@ -222,6 +226,33 @@ impl<T: DynamoTable> Table<T> {
     ) -> Result<UpdateItemOutput> {
         let (pk, sk) = key.into_key();
         update::increment::<T>(&self.target, &pk, sk.as_ref(), amounts).await
+    }
+
+    /// [`increment`](Self::increment), applied exactly once: sent as a one-action transaction
+    /// with a token, so an attempt whose answer is lost (a 500, a dropped connection, a
+    /// timeout) is resent without adding twice. `increment` is at least once: the SDK resends
+    /// a lost attempt, and DynamoDB adds again. This costs twice the write capacity.
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "pages")]
+    /// # struct Page { #[dynamo(pk)] url: String, views: u64 }
+    /// # async fn run(pages: dynamo_table::Table<Page>) -> Result<(), dynamo_table::Error> {
+    /// pages.increment_once(PageKey { url: "/".into() }, &[("views", 1)]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn increment_once(
+        &self,
+        key: impl IntoKey<T>,
+        amounts: &[(&str, i64)],
+    ) -> Result<()> {
+        TransactWrite::new(self.target.conn.clone())
+            .increment::<T>(key, amounts)
+            .execute()
+            .await
+            .map(|_| ())
     }
 
     /// A query on the partition `pk` of the table.

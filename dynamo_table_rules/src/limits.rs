@@ -49,3 +49,12 @@ pub const MAX_SORT_KEY_BYTES: usize = 1024;
 
 /// The deepest nesting of maps and lists inside an item.
 pub const MAX_ATTRIBUTE_NESTING: usize = 32;
+
+/// The most actions in one `TransactWriteItems` (or items in one `TransactGetItems`) call.
+pub const TRANSACTION_MAX_ACTIONS: usize = 100;
+
+/// The most bytes of items one transaction may write: 4 MB.
+pub const TRANSACTION_MAX_BYTES: usize = 4 * 1024 * 1024;
+
+/// The longest `ClientRequestToken` of a transaction.
+pub const CLIENT_REQUEST_TOKEN_MAX_LEN: usize = 36;

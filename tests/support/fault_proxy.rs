@@ -44,6 +44,8 @@ pub struct FaultPlan {
     /// Forward (the write is applied), then hold the answer this long before sending it.
     pub applied_then_late: f64,
     pub late_by: Duration,
+    /// Cancel a transaction as conflicting with another one (not applied).
+    pub transaction_conflict: f64,
 }
 
 impl FaultPlan {
@@ -76,6 +78,7 @@ impl FaultPlan {
             applied_then_drop: 0.0,
             applied_then_late: 0.0,
             late_by: Duration::ZERO,
+            transaction_conflict: 0.0,
         }
     }
 
@@ -134,6 +137,8 @@ pub struct FaultStats {
     pub held_back: AtomicU64,
     /// Requests applied upstream and then answered with a fault.
     pub applied_then_failed: AtomicU64,
+    /// Transactions canceled as conflicting (not applied).
+    pub conflicts: AtomicU64,
 }
 
 impl FaultStats {
@@ -144,12 +149,13 @@ impl FaultStats {
             + self.dropped.load(Ordering::Relaxed)
             + self.partial.load(Ordering::Relaxed)
             + self.applied_then_failed.load(Ordering::Relaxed)
+            + self.conflicts.load(Ordering::Relaxed)
     }
 
     pub fn summary(&self) -> String {
         format!(
             "requests={} forwarded={} faults={} (throughput={} throttling={} 500={} dropped={} \
-             partial={} held_back={} applied_then_failed={})",
+             partial={} held_back={} applied_then_failed={} conflicts={})",
             self.requests.load(Ordering::Relaxed),
             self.forwarded.load(Ordering::Relaxed),
             self.faults(),
@@ -160,6 +166,7 @@ impl FaultStats {
             self.partial.load(Ordering::Relaxed),
             self.held_back.load(Ordering::Relaxed),
             self.applied_then_failed.load(Ordering::Relaxed),
+            self.conflicts.load(Ordering::Relaxed),
         )
     }
 }
@@ -174,6 +181,7 @@ enum Fault {
     AppliedThen500,
     AppliedThenDrop,
     AppliedThenLate,
+    TransactionConflict,
 }
 
 struct State {
@@ -337,6 +345,30 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> ProxyResult {
             Err(other("fault: connection dropped"))
         }
         Some(Fault::Partial) => partial(&state, &operation, &parts, body).await,
+        Some(Fault::TransactionConflict) => {
+            stats.conflicts.fetch_add(1, Ordering::Relaxed);
+            let request: Value = serde_json::from_slice(&body).map_err(other)?;
+            let actions = request
+                .get("TransactItems")
+                .and_then(Value::as_array)
+                .map_or(1, Vec::len);
+            let reasons: Vec<Value> = (0..actions)
+                .map(|_| {
+                    serde_json::json!({
+                        "Code": "TransactionConflict",
+                        "Message": "Transaction is ongoing for the item"
+                    })
+                })
+                .collect();
+            let body = serde_json::json!({
+                "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                "message": "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]",
+                "CancellationReasons": reasons,
+            });
+            let mut response = error_response(StatusCode::BAD_REQUEST, "", "");
+            *response.body_mut() = Full::new(Bytes::from(body.to_string()));
+            Ok(response)
+        }
         Some(fault) => {
             let (status, headers, answer) = send_upstream(&state, &parts, body).await?;
             stats.applied_then_failed.fetch_add(1, Ordering::Relaxed);
@@ -371,6 +403,7 @@ fn draw(state: &State) -> Option<Fault> {
         (plan.applied_then_500, Fault::AppliedThen500),
         (plan.applied_then_drop, Fault::AppliedThenDrop),
         (plan.applied_then_late, Fault::AppliedThenLate),
+        (plan.transaction_conflict, Fault::TransactionConflict),
     ] {
         edge += p;
         if roll < edge {

@@ -11,6 +11,7 @@ pub(crate) mod admin;
 pub mod batch;
 pub(crate) mod item;
 pub mod read;
+pub mod transact;
 pub(crate) mod update;
 pub(crate) mod write_outcome;
 

@@ -17,7 +17,7 @@ use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
 
 /// An update expression under construction: its clauses and the library's placeholders.
-struct UpdateExpression {
+pub(crate) struct UpdateExpression {
     set: Vec<String>,
     remove: Vec<String>,
     add: Vec<String>,
@@ -39,6 +39,27 @@ impl UpdateExpression {
         }
     }
 
+    /// The expression's text, and every name and value it and `condition` use.
+    pub(crate) fn into_parts(self, condition: Option<Bound>) -> UpdateParts {
+        let text = self.text();
+        let LibraryPlaceholders {
+            mut names,
+            mut values,
+            ..
+        } = self.placeholders;
+        let condition = condition.map(|c| {
+            names.extend(c.names);
+            values.extend(c.values);
+            c.text
+        });
+        UpdateParts {
+            text,
+            condition,
+            names,
+            values,
+        }
+    }
+
     fn text(&self) -> String {
         let mut clauses = Vec::new();
         for (word, parts) in [
@@ -52,6 +73,14 @@ impl UpdateExpression {
         }
         clauses.join(" ")
     }
+}
+
+/// An `UpdateItem` request's expression fields.
+pub(crate) struct UpdateParts {
+    pub text: String,
+    pub condition: Option<String>,
+    pub names: std::collections::HashMap<String, String>,
+    pub values: Item,
 }
 
 /// Refuses a change of a key attribute, which DynamoDB cannot make in place.
@@ -79,7 +108,19 @@ pub(crate) async fn update<T: DynamoTable>(
     condition: Option<Bound>,
 ) -> Result<UpdateItemOutput> {
     let key = key_map::<T>(&table.name, pk, sk)?;
-    let patch = to_attribute_value(&table.name, "update patch", patch)?;
+    let update = patch_expression::<T>(&table.name, &key, patch, condition.as_ref())?;
+    send(table, key, update, condition).await
+}
+
+/// The `SET` expression of a patch (a struct or map of attribute names to values; `None`s and
+/// unchanged keys skipped) on the item `key`, its placeholders clear of `condition`'s.
+pub(crate) fn patch_expression<T: DynamoTable>(
+    table: &str,
+    key: &Item,
+    patch: impl Serialize,
+    condition: Option<&Bound>,
+) -> Result<UpdateExpression> {
+    let patch = to_attribute_value(table, "update patch", patch)?;
     let AttributeValue::M(patch) = patch else {
         return Err(Error::invalid(
             InvalidReason::UpdatePatchShape,
@@ -89,7 +130,7 @@ pub(crate) async fn update<T: DynamoTable>(
             ),
         ));
     };
-    let mut update = UpdateExpression::new(condition.as_ref());
+    let mut update = UpdateExpression::new(condition);
     let mut attributes: Vec<(String, AttributeValue)> = patch.into_iter().collect();
     attributes.sort_by(|a, b| a.0.cmp(&b.0));
     for (attribute, value) in attributes {
@@ -100,9 +141,9 @@ pub(crate) async fn update<T: DynamoTable>(
             if *existing == value {
                 continue;
             }
-            refuse_key_attribute::<T>(&table.name, &attribute, "change")?;
+            refuse_key_attribute::<T>(table, &attribute, "change")?;
         }
-        check_value(&table.name, &format!("the update of `{attribute}`"), &value)?;
+        check_value(table, &format!("the update of `{attribute}`"), &value)?;
         if let Some(produces) = &mut update.produces {
             produces.push((attribute.clone(), Some(value.clone())));
         }
@@ -114,13 +155,12 @@ pub(crate) async fn update<T: DynamoTable>(
         return Err(Error::invalid(
             InvalidReason::EmptyUpdate,
             format!(
-                "the update patch for table `{}` sets nothing (it is empty, or every value is \
-                 null or a key): give at least one attribute a value",
-                table.name
+                "the update patch for table `{table}` sets nothing (it is empty, or every value \
+                 is null or a key): give at least one attribute a value"
             ),
         ));
     }
-    send(table, key, update, condition).await
+    Ok(update)
 }
 
 /// Removes these attributes from the item with this key.
@@ -158,6 +198,17 @@ pub(crate) async fn increment<T: DynamoTable>(
     increments: &[(&str, i64)],
 ) -> Result<UpdateItemOutput> {
     let key = key_map::<T>(&table.name, pk, sk)?;
+    let update = increment_expression::<T>(&table.name, increments)?;
+    send(table, key, update, None)
+        .await
+        .map_err(|error| name_increments(error, increments))
+}
+
+/// The `ADD` expression adding each amount to its attribute.
+pub(crate) fn increment_expression<T: DynamoTable>(
+    table: &str,
+    increments: &[(&str, i64)],
+) -> Result<UpdateExpression> {
     if increments.is_empty() {
         return Err(Error::invalid(
             InvalidReason::EmptyUpdate,
@@ -166,7 +217,7 @@ pub(crate) async fn increment<T: DynamoTable>(
     }
     let mut update = UpdateExpression::new(None);
     for (attribute, amount) in increments {
-        refuse_key_attribute::<T>(&table.name, attribute, "increment")?;
+        refuse_key_attribute::<T>(table, attribute, "increment")?;
         if update.placeholders.names.values().any(|a| a == attribute) {
             return Err(Error::invalid(
                 InvalidReason::DuplicateAttribute,
@@ -180,55 +231,53 @@ pub(crate) async fn increment<T: DynamoTable>(
         update.add.push(format!("{name} {value}"));
         update.produces = None;
     }
-    send(table, key, update, None)
-        .await
-        .map_err(|error| match error {
-            // DynamoDB's message names no attribute: name them, and the likely cause.
+    Ok(update)
+}
+
+/// DynamoDB's message for a failed increment names no attribute: name them, and the likely
+/// cause.
+fn name_increments(error: Error, increments: &[(&str, i64)]) -> Error {
+    match error {
+        Error::Validation {
+            table,
+            operation,
+            message,
+            source,
+        } => {
+            let names: Vec<String> = increments.iter().map(|(a, _)| format!("`{a}`")).collect();
             Error::Validation {
+                message: format!(
+                    "{message} (incrementing {}: each must be a number attribute, or missing)",
+                    names.join(", ")
+                ),
                 table,
                 operation,
-                message,
                 source,
-            } => {
-                let names: Vec<String> = increments.iter().map(|(a, _)| format!("`{a}`")).collect();
-                Error::Validation {
-                    message: format!(
-                        "{message} (incrementing {}: each must be a number attribute, or missing)",
-                        names.join(", ")
-                    ),
-                    table,
-                    operation,
-                    source,
-                }
             }
-            other => other,
-        })
+        }
+        other => other,
+    }
 }
 
 async fn send(
     table: &TableRef,
     key: Item,
-    update: UpdateExpression,
+    mut update: UpdateExpression,
     condition: Option<Bound>,
 ) -> Result<UpdateItemOutput> {
-    let text = update.text();
-    let produces = match update.produces {
+    let produces = match update.produces.take() {
         Some(attributes) => Produces::Attributes(attributes),
         None => Produces::Unknown,
     };
-    let LibraryPlaceholders {
-        mut names,
-        mut values,
-        ..
-    } = update.placeholders;
     let all_old = condition
         .as_ref()
         .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
-    let condition_text = condition.map(|c| {
-        names.extend(c.names);
-        values.extend(c.values);
-        c.text
-    });
+    let UpdateParts {
+        text,
+        condition: condition_text,
+        names,
+        values,
+    } = update.into_parts(condition);
     let log = AttemptLog::default();
     let result = table
         .conn

@@ -12,7 +12,10 @@ use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::error::{CurrentItem, Error, ErrorKind};
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+
+use crate::error::{CancellationReason, CurrentItem, Error, ErrorKind};
 
 /// What DynamoDB's error `code` means. Every code the library reacts to is here.
 pub(crate) fn kind_of_code(code: &str) -> ErrorKind {
@@ -20,6 +23,8 @@ pub(crate) fn kind_of_code(code: &str) -> ErrorKind {
         "ResourceNotFoundException" => ErrorKind::TableNotFound,
         "ResourceInUseException" => ErrorKind::TableInUse,
         "ConditionalCheckFailedException" => ErrorKind::ConditionalCheckFailed,
+        "TransactionCanceledException" => ErrorKind::TransactionCanceled,
+        "TransactionConflictException" => ErrorKind::TransactionConflict,
         "ValidationException" => ErrorKind::Validation,
         "ProvisionedThroughputExceededException"
         | "ThrottlingException"
@@ -96,6 +101,39 @@ fn current_item_of(err: &dyn Any) -> Option<HashMap<String, AttributeValue>> {
     None
 }
 
+/// The reasons a `TransactionCanceledException` gives, one per action.
+fn cancellation_reasons_of(err: &dyn Any) -> Vec<CancellationReason> {
+    let reasons = if let Some(e) =
+        err.downcast_ref::<SdkError<TransactWriteItemsError, HttpResponse>>()
+    {
+        match e.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(c)) => {
+                c.cancellation_reasons()
+            }
+            _ => &[],
+        }
+    } else if let Some(e) = err.downcast_ref::<SdkError<TransactGetItemsError, HttpResponse>>() {
+        match e.as_service_error() {
+            Some(TransactGetItemsError::TransactionCanceledException(c)) => {
+                c.cancellation_reasons()
+            }
+            _ => &[],
+        }
+    } else {
+        &[]
+    };
+    reasons
+        .iter()
+        .enumerate()
+        .map(|(position, r)| CancellationReason {
+            position,
+            code: r.code().unwrap_or("None").to_owned(),
+            message: r.message().map(str::to_owned),
+            item: CurrentItem::new(r.item().cloned()),
+        })
+        .collect()
+}
+
 /// A service error reduced to its code and message, for errors whose SDK form carries item
 /// data that must not reach logs.
 #[derive(Debug)]
@@ -155,6 +193,11 @@ impl RequestContext<'_> {
                         table,
                         operation,
                         current: CurrentItem::new(current_item_of(&*source)),
+                        source: Box::new(ServiceMessage { code, message }),
+                    },
+                    ErrorKind::TransactionCanceled => Error::TransactionCanceled {
+                        tables: table,
+                        reasons: cancellation_reasons_of(&*source),
                         source: Box::new(ServiceMessage { code, message }),
                     },
                     ErrorKind::Validation => Error::Validation {

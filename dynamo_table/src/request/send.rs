@@ -145,6 +145,11 @@ measured!(op::batch_get_item::BatchGetItemOutput, o.consumed_capacity(), items: 
     .map(|r| r.values().map(Vec::len).sum()));
 // How many of the sent writes were applied is the caller's to say (sent minus unprocessed).
 measured!(op::batch_write_item::BatchWriteItemOutput, o.consumed_capacity(), items: |o| None);
+measured!(op::transact_write_items::TransactWriteItemsOutput, o.consumed_capacity(), items: |o| None);
+measured!(op::transact_get_items::TransactGetItemsOutput, o.consumed_capacity(), items: |o| o
+    .responses
+    .as_ref()
+    .map(|r| r.iter().filter(|r| r.item.is_some()).count()));
 measured!(op::create_table::CreateTableOutput, None, items: |o| None);
 measured!(op::describe_table::DescribeTableOutput, None, items: |o| None);
 measured!(op::delete_table::DeleteTableOutput, None, items: |o| None);

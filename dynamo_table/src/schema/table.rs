@@ -304,7 +304,8 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     }
 
     /// Adds each amount to its attribute in one request; a missing attribute starts from 0.
-    /// At least once: a request retried after a lost answer adds twice (see the README).
+    /// At least once: a request retried after a lost answer adds twice; for exactly once use
+    /// [`Table::increment_once`](crate::Table::increment_once).
     fn increment_multiple(
         partition_key: &Self::PK,
         sort_key: Option<&Self::SK>,
