@@ -129,20 +129,29 @@ async fn with_too_few_retries_every_item_is_accounted_for() {
     let table = rig.faulty.table::<Reading>().with_batch_retries(stingy);
     let result = table.batch_put(readings(10_000)).await.unwrap();
     eprintln!(
-        "10,000 items, 60% faults, 1 retry: written={} failed={} time={:?} stats={:?} proxy: {}",
+        "10,000 items, 60% faults, 1 retry: written={} not written={} unknown={} time={:?} \
+         stats={:?} proxy: {}",
         result.items.len(),
         result.failed.len(),
+        result.unknown.len(),
         result.execution_time,
         result.stats,
         rig.proxy.stats.summary()
     );
-    assert_eq!(result.items.len() + result.failed.len(), 10_000);
+    assert_eq!(
+        result.items.len() + result.failed.len() + result.unknown.len(),
+        10_000
+    );
     assert!(result.superseded.is_empty());
     assert!(
         !result.failed.is_empty(),
         "with 60% faults and one retry some items must fail"
     );
     assert!(result.failed.iter().all(|f| f.error.is_retryable()));
+    // A 500 or a dropped connection cannot tell the client whether the call was applied (here
+    // the proxy decided before forwarding, but the client cannot know that).
+    assert!(!result.unknown.is_empty());
+    assert!(result.unknown.iter().all(|f| f.error.is_retryable()));
 
     let stored: HashSet<u64> = scan_all(&rig.direct, "readings")
         .await
@@ -162,7 +171,69 @@ async fn with_too_few_retries_every_item_is_accounted_for() {
             failed.value
         );
     }
-    assert_eq!(stored.len(), result.items.len());
+    assert!(stored.len() >= result.items.len());
+    assert!(stored.len() <= result.items.len() + result.unknown.len());
+}
+
+/// Calls applied and then answered with a 500 or a dropped connection, with too few retries:
+/// every item is written, not written, or unknown, and the first two are true.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_answers_lost_after_the_write_every_item_is_written_not_written_or_unknown() {
+    let plan = FaultPlan {
+        applied_then_500: 0.15,
+        applied_then_drop: 0.15,
+        ..FaultPlan::batch_faults(0x5EED_0005, 0.3)
+    };
+    let rig = rig(plan).await;
+    rig.direct.table::<Reading>().create().await.unwrap();
+    let stingy = RetryConfig {
+        max_retries: 1,
+        initial_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    };
+    let table = rig.faulty.table::<Reading>().with_batch_retries(stingy);
+    let result = table.batch_put(readings(10_000)).await.unwrap();
+    let stored: HashSet<u64> = scan_all(&rig.direct, "readings")
+        .await
+        .iter()
+        .map(|i| n(i, "at"))
+        .collect();
+    let unknown_stored = result
+        .unknown
+        .iter()
+        .filter(|f| stored.contains(&f.value.at))
+        .count();
+    eprintln!(
+        "10,000 items, 30% faults + 30% applied-then-failed, 1 retry: written={} not written={} \
+         unknown={} (of which stored: {unknown_stored}); stored={}; proxy: {}",
+        result.items.len(),
+        result.failed.len(),
+        result.unknown.len(),
+        stored.len(),
+        rig.proxy.stats.summary()
+    );
+    assert_eq!(
+        result.items.len() + result.failed.len() + result.unknown.len(),
+        10_000
+    );
+    assert!(!result.failed.is_empty() && !result.unknown.is_empty());
+    assert!(
+        unknown_stored > 0,
+        "some unknown items were in fact written"
+    );
+    for written in &result.items {
+        assert!(
+            stored.contains(&written.at),
+            "reported written, not stored: {written:?}"
+        );
+    }
+    for failed in &result.failed {
+        assert!(
+            !stored.contains(&failed.value.at),
+            "reported not written, but stored: {:?}",
+            failed.value
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -296,11 +296,11 @@ pub struct BatchWriteOutput<T: DynamoTable> {
     /// Puts DynamoDB applied (a put followed by a later write of the same key counts here: the
     /// later one wins, as if in order).
     pub processed_puts: Vec<T>,
-    /// Puts that were not applied.
+    /// Puts that were not applied, or may not have been (sending them again is safe).
     pub failed_puts: Vec<T>,
     /// Deletes DynamoDB applied.
     pub processed_deletes: Vec<T>,
-    /// Deletes that were not applied.
+    /// Deletes that were not applied, or may not have been (sending them again is safe).
     pub failed_deletes: Vec<T>,
     /// Wall time of the whole call.
     pub total_duration: Duration,
@@ -332,7 +332,9 @@ impl<T: DynamoTable> BatchWriteOutput<T> {
                 false => out.processed_deletes.push(item),
             }
         }
-        for failed in result.failed {
+        // The published API has no third outcome: a write that may or may not have been
+        // applied is reported failed, so the caller sends it again, which is safe.
+        for failed in result.failed.into_iter().chain(result.unknown) {
             match failed.value {
                 (true, item) => out.failed_puts.push(item),
                 (false, item) => out.failed_deletes.push(item),

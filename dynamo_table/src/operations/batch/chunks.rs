@@ -1,8 +1,9 @@
 //! Running a batch: requests split into chunks of DynamoDB's size, a bounded number in flight,
 //! each chunk retried through the shared retry loop until every request in it is settled.
 
+use std::collections::HashSet;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 
@@ -62,8 +63,10 @@ fn chunks(indices: Vec<usize>, size: usize) -> Vec<Vec<usize>> {
 }
 
 /// What one call for a chunk achieved: the settled requests with their outcomes, the requests
-/// DynamoDB left unprocessed and the capacity consumed, or an error for the whole call.
-pub(crate) type ChunkAttempt<O> = Result<(Vec<(usize, O)>, Vec<usize>, Capacity), Error>;
+/// DynamoDB left unprocessed, the capacity consumed, and whether an attempt of the call went
+/// unanswered (so the unprocessed requests may have been applied by it); or an error for the
+/// whole call ([`Error::MaybeApplied`] when the call may have been applied).
+pub(crate) type ChunkAttempt<O> = Result<(Vec<(usize, O)>, Vec<usize>, Capacity, bool), Error>;
 
 /// What one call settled, for the counters.
 struct Settled<O> {
@@ -77,12 +80,14 @@ struct Settled<O> {
 /// Sends a chunk (request indices) until every request is settled, a call fails with an error
 /// that is not worth retrying, or `retry` runs out. Unprocessed requests and retryable errors
 /// are retried by the shared retry loop. Every index of `chunk` comes back exactly once, with
-/// its outcome.
+/// its outcome: a request that ends unsettled gets `unknown` if a call that may have applied it
+/// went unanswered, and `failed` if none did.
 pub(crate) async fn retry_chunk<O, F, Fut>(
     chunk: Vec<usize>,
     retry: RetryConfig,
     tables: impl Fn(&[usize]) -> String,
     failed: impl Fn(&Arc<Error>) -> O,
+    unknown: impl Fn(&Arc<Error>) -> O,
     mut attempt: F,
 ) -> (Vec<(usize, O)>, BatchStats)
 where
@@ -91,7 +96,22 @@ where
 {
     let mut results = Vec::with_capacity(chunk.len());
     let mut stats = BatchStats::default();
-    let failed = &failed;
+    // Requests a call may have applied without saying so.
+    let maybe_applied: Mutex<HashSet<usize>> = Mutex::new(HashSet::new());
+    let ended = |i: usize, error: &Arc<Error>| {
+        let unknown_outcome = error.may_have_been_applied()
+            || maybe_applied
+                .lock()
+                .map(|set| set.contains(&i))
+                .unwrap_or(true);
+        if unknown_outcome {
+            unknown(error)
+        } else {
+            failed(error)
+        }
+    };
+    let ended = &ended;
+    let maybe_applied_ref = &maybe_applied;
     let (attempts, outcome) = with_backoff(
         retry,
         chunk,
@@ -105,8 +125,16 @@ where
                     retried_error: false,
                     answered: false,
                 };
+                let mark = |indices: &[usize]| {
+                    if let Ok(mut set) = maybe_applied_ref.lock() {
+                        set.extend(indices.iter().copied());
+                    }
+                };
                 let next = match sent.await {
-                    Ok((done, unprocessed, capacity)) => {
+                    Ok((done, unprocessed, capacity, unanswered)) => {
+                        if unanswered {
+                            mark(&unprocessed);
+                        }
                         settled.results = done;
                         settled.capacity = capacity;
                         settled.answered = true;
@@ -121,6 +149,9 @@ where
                         }
                     }
                     Err(error) if error.is_retryable() => {
+                        if error.may_have_been_applied() {
+                            mark(&pending);
+                        }
                         settled.retried_error = true;
                         Attempt::Again {
                             pending,
@@ -130,7 +161,7 @@ where
                     Err(error) => {
                         let error = Arc::new(error);
                         settled.results =
-                            pending.into_iter().map(|i| (i, failed(&error))).collect();
+                            pending.into_iter().map(|i| (i, ended(i, &error))).collect();
                         Attempt::Done
                     }
                 };
@@ -155,7 +186,7 @@ where
             table: tables(&pending),
             attempts,
         }));
-        results.extend(pending.into_iter().map(|i| (i, failed(&error))));
+        results.extend(pending.into_iter().map(|i| (i, ended(i, &error))));
     }
     (results, stats)
 }

@@ -71,7 +71,8 @@ async fn get_chunk<V: Send>(
 ) -> (Vec<(usize, GetOutcome<V>)>, BatchStats) {
     let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*requests[i].table));
     let failed = |error: &Arc<Error>| GetOutcome::Failed(Arc::clone(error));
-    retry_chunk(chunk, retry, tables, failed, |pending| async move {
+    // A read applies nothing: a lost answer leaves it unread, not unknown.
+    retry_chunk(chunk, retry, tables, failed, failed, |pending| async move {
         let mut by_table: HashMap<&str, Vec<Item>> = HashMap::new();
         for &i in &pending {
             by_table
@@ -167,7 +168,7 @@ async fn get_chunk<V: Send>(
                 results.push((i, GetOutcome::NotFound));
             }
         }
-        Ok((results, unread, capacity))
+        Ok((results, unread, capacity, false))
     })
     .await
 }

@@ -45,7 +45,7 @@ pub struct Failed<V> {
 /// println!("{} calls, {} retries, {} WCU", s.requests, s.retries, s.capacity.write_units);
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct BatchStats {
     /// Requests sent (`BatchWriteItem` / `BatchGetItem` calls, retries included).
     pub requests: u32,
@@ -60,6 +60,18 @@ pub struct BatchStats {
     pub capacity: Capacity,
     /// The capacity of each call DynamoDB answered, in the order they were answered.
     pub request_capacity: Vec<Capacity>,
+}
+
+impl fmt::Debug for BatchStats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchStats")
+            .field("requests", &self.requests)
+            .field("retries", &self.retries)
+            .field("unprocessed", &self.unprocessed)
+            .field("retried_errors", &self.retried_errors)
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BatchStats {

@@ -16,6 +16,7 @@ use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::TableRef;
+use crate::request::attempts::AttemptLog;
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
@@ -29,7 +30,8 @@ use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig, key_name
 ///     match outcome {
 ///         WriteOutcome::Written => "written".into(),
 ///         WriteOutcome::Superseded { by } => format!("replaced by write {by}"),
-///         WriteOutcome::Failed(e) => format!("failed: {e}"),
+///         WriteOutcome::Failed(e) => format!("not written: {e}"),
+///         WriteOutcome::Unknown(e) => format!("may or may not be written: {e}"),
 ///     }
 /// }
 /// assert_eq!(describe(&WriteOutcome::Superseded { by: 3 }), "replaced by write 3");
@@ -45,6 +47,10 @@ pub enum WriteOutcome {
     },
     /// Not applied, with the reason.
     Failed(Arc<Error>),
+    /// Maybe applied: a call that carried it went unanswered (a 5xx, a dropped connection, a
+    /// timeout) and no later answer settled it. The error is the last call's. A put or delete
+    /// can be sent again safely.
+    Unknown(Arc<Error>),
 }
 
 /// The outcome of [`BatchWrite::execute`]: one [`WriteOutcome`] per write, in the order they
@@ -58,7 +64,7 @@ pub enum WriteOutcome {
 /// # struct User { #[dynamo(pk)] user_id: String }
 /// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
 /// let report = client.batch_write().put(&User { user_id: "u1".into() }).execute().await?;
-/// assert_eq!(report.written() + report.failed(), report.outcomes.len());
+/// assert_eq!(report.written() + report.failed() + report.unknown(), report.outcomes.len());
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -80,11 +86,19 @@ impl BatchWriteReport {
             .count()
     }
 
-    /// How many writes failed.
+    /// How many writes were not applied.
     pub fn failed(&self) -> usize {
         self.outcomes
             .iter()
             .filter(|o| matches!(o, WriteOutcome::Failed(_)))
+            .count()
+    }
+
+    /// How many writes may or may not have been applied.
+    pub fn unknown(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o, WriteOutcome::Unknown(_)))
             .count()
     }
 }
@@ -315,34 +329,55 @@ async fn write_chunk(
 ) -> (Vec<(usize, WriteOutcome)>, BatchStats) {
     let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| entries[i].table.as_str()));
     let failed = |error: &Arc<Error>| WriteOutcome::Failed(Arc::clone(error));
-    retry_chunk(chunk, retry, tables, failed, |pending| async move {
-        let mut request_items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
-        for &i in &pending {
-            if let Some((request, _)) = &entries[i].prepared {
-                request_items
-                    .entry(entries[i].table.clone())
-                    .or_default()
-                    .push(request.clone());
+    let unknown = |error: &Arc<Error>| WriteOutcome::Unknown(Arc::clone(error));
+    retry_chunk(
+        chunk,
+        retry,
+        tables,
+        failed,
+        unknown,
+        |pending| async move {
+            let mut request_items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
+            for &i in &pending {
+                if let Some((request, _)) = &entries[i].prepared {
+                    request_items
+                        .entry(entries[i].table.clone())
+                        .or_default()
+                        .push(request.clone());
+                }
             }
-        }
-        let (output, capacity) = conn
-            .sdk
-            .batch_write_item()
-            .set_request_items(Some(request_items))
-            .set_return_consumed_capacity(capacity::wanted())
-            .send()
-            .observed_by(conn, "BatchWriteItem", &tables(&pending), Side::Write)
-            .await?;
-        let unprocessed = output.unprocessed_items.unwrap_or_default();
-        let left = match_unprocessed(entries, &pending, &unprocessed);
-        let left_set: HashSet<usize> = left.iter().copied().collect();
-        let written = pending
-            .iter()
-            .filter(|i| !left_set.contains(i))
-            .map(|&i| (i, WriteOutcome::Written))
-            .collect();
-        Ok((written, left, capacity))
-    })
+            let log = AttemptLog::default();
+            let (output, capacity) = conn
+                .sdk
+                .batch_write_item()
+                .set_request_items(Some(request_items))
+                .set_return_consumed_capacity(capacity::wanted())
+                .customize()
+                .interceptor(log.clone())
+                .send()
+                .observed_by(conn, "BatchWriteItem", &tables(&pending), Side::Write)
+                .await
+                .map_err(|error| match log.unanswered() {
+                    0 => error,
+                    unanswered => Error::MaybeApplied {
+                        table: tables(&pending),
+                        operation: "BatchWriteItem",
+                        attempts: log.attempts(),
+                        unanswered,
+                        source: Box::new(error),
+                    },
+                })?;
+            let unprocessed = output.unprocessed_items.unwrap_or_default();
+            let left = match_unprocessed(entries, &pending, &unprocessed);
+            let left_set: HashSet<usize> = left.iter().copied().collect();
+            let written = pending
+                .iter()
+                .filter(|i| !left_set.contains(i))
+                .map(|&i| (i, WriteOutcome::Written))
+                .collect();
+            Ok((written, left, capacity, log.unanswered() > 0))
+        },
+    )
     .await
 }
 
@@ -459,6 +494,9 @@ pub struct BatchWriteResult<V> {
     pub items: Vec<V>,
     /// The values that were not written, each with its reason.
     pub failed: Vec<Failed<V>>,
+    /// The values that may or may not have been written (a call that carried them went
+    /// unanswered), each with the error. Sending them again is safe.
+    pub unknown: Vec<Failed<V>>,
     /// Values not sent because a later value in the same call had the same key: the last one
     /// wins, as if the writes had been made in order.
     pub superseded: Vec<V>,
@@ -471,7 +509,7 @@ pub struct BatchWriteResult<V> {
 impl<V> BatchWriteResult<V> {
     /// True when every value was written (superseded duplicates aside).
     pub fn is_complete(&self) -> bool {
-        self.failed.is_empty()
+        self.failed.is_empty() && self.unknown.is_empty()
     }
 }
 
@@ -480,6 +518,7 @@ pub(crate) fn split<V>(values: Vec<V>, report: BatchWriteReport) -> BatchWriteRe
     let mut result = BatchWriteResult {
         items: Vec::with_capacity(values.len()),
         failed: Vec::new(),
+        unknown: Vec::new(),
         superseded: Vec::new(),
         execution_time: report.execution_time,
         stats: report.stats,
@@ -489,6 +528,7 @@ pub(crate) fn split<V>(values: Vec<V>, report: BatchWriteReport) -> BatchWriteRe
             WriteOutcome::Written => result.items.push(value),
             WriteOutcome::Superseded { .. } => result.superseded.push(value),
             WriteOutcome::Failed(error) => result.failed.push(Failed { value, error }),
+            WriteOutcome::Unknown(error) => result.unknown.push(Failed { value, error }),
         }
     }
     result
