@@ -267,7 +267,15 @@ impl TransactWrite {
                 attempts: log.attempts(),
             },
         };
-        if log.unanswered() > 0 && !matches!(error, Error::TransactionCanceled { .. }) {
+        // A cancellation or a refusal of the request itself is definite: DynamoDB would have
+        // replayed the first attempt's success for this token had it been applied.
+        let definite = matches!(
+            error,
+            Error::TransactionCanceled { .. }
+                | Error::Validation { .. }
+                | Error::InvalidInput { .. }
+        );
+        if log.unanswered() > 0 && !definite {
             return Err(Error::MaybeApplied {
                 table: tables_of(&error),
                 operation: "TransactWriteItems",
