@@ -282,3 +282,99 @@ async fn a_failed_condition_carries_the_current_item_but_never_logs_it() {
         .unwrap_err();
     assert!(err.is_conditional_check_failed() && err.current_item().is_none());
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "wallets")]
+struct Wallet {
+    #[dynamo(pk)]
+    id: String,
+    balance: i64,
+    version: u64,
+    /// Every operation applied, by its tag: how a writer whose outcome is unknown learns it.
+    ops: Vec<String>,
+}
+
+/// Several writers per key, each adding 1 under a version condition until 25 of its adds are
+/// applied, through lost answers: the balance is exactly the number of applied adds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versioned_read_modify_write_under_contention_loses_nothing() {
+    let local = LocalDynamo::start().unwrap();
+    let direct = local.client().table::<Wallet>();
+    direct.create().await.unwrap();
+    let plan = FaultPlan::applied_then_failed(37, &["UpdateItem"], 0.2);
+    let proxy = FaultProxy::start(local.endpoint(), plan).await;
+    let wallets = proxy.retrying_client(3, None).table::<Wallet>();
+    let keys = ["w0", "w1", "w2", "w3", "w4"];
+    for id in keys {
+        let wallet = Wallet {
+            id: id.into(),
+            balance: 100,
+            version: 1,
+            ops: Vec::new(),
+        };
+        direct.put(&wallet).await.unwrap();
+    }
+    let mut writers = Vec::new();
+    for id in keys {
+        for writer in 0..4 {
+            let wallets = wallets.clone();
+            writers.push(tokio::spawn(async move {
+                let (mut applied, mut conflicts, mut unknown) = (0, 0, 0);
+                let mut op = 0;
+                while applied < 25 {
+                    let tag = format!("{id}-{writer}-{op}");
+                    let key = (id.to_string(), None);
+                    let now = wallets.get(key.clone()).await.unwrap().unwrap();
+                    let mut ops = now.ops.clone();
+                    ops.push(tag.clone());
+                    let result = wallets
+                        .update_with_condition(
+                            key.clone(),
+                            json!({ "balance": now.balance + 1, "version": now.version + 1, "ops": ops }),
+                            "version = :v",
+                            json!({ ":v": now.version }),
+                        )
+                        .await;
+                    match result {
+                        Ok(_) => applied += 1,
+                        Err(e) if e.may_have_been_applied() => {
+                            unknown += 1;
+                            // Unknown: the item's own record says whether this operation landed.
+                            let after = wallets.get(key).await.unwrap().unwrap();
+                            if after.ops.contains(&tag) {
+                                applied += 1;
+                            }
+                        }
+                        Err(e) if e.is_conditional_check_failed() => conflicts += 1,
+                        Err(e) => panic!("{e}"),
+                    }
+                    op += 1;
+                }
+                (applied, conflicts, unknown)
+            }));
+        }
+    }
+    let (mut applied, mut conflicts, mut unknown) = (0, 0, 0);
+    for writer in writers {
+        let (a, c, u) = writer.await.unwrap();
+        applied += a;
+        conflicts += c;
+        unknown += u;
+    }
+    println!(
+        "5 keys x 4 writers x 25 applied adds: {applied} applied, {conflicts} real conflicts \
+         retried, {unknown} unknown outcomes resolved by a read; proxy: {}",
+        proxy.stats.summary()
+    );
+    assert_eq!(applied, 500);
+    for id in keys {
+        let wallet = direct.get((id.to_string(), None)).await.unwrap().unwrap();
+        assert_eq!(
+            wallet.balance - 100,
+            100,
+            "{id}: every applied add counted once"
+        );
+        assert_eq!(wallet.ops.len(), 100, "{id}: no add applied twice or lost");
+        assert_eq!(wallet.version, 101);
+    }
+}
