@@ -10,9 +10,9 @@ use futures::Stream;
 use serde::Serialize;
 
 use super::output::{Cursor, OutputItems};
-use super::shape::{bind, lazy_stream, table_of};
+use super::shape::{ReadShape, bind, lazy_stream, table_of};
 use crate::error::Result;
-use crate::expression::{Bound, IntoExpression};
+use crate::expression::IntoExpression;
 use crate::operations::read::{Query, SortCondition};
 use crate::schema::{DynamoIndex, GSITable, IndexKind};
 use crate::table_handle::Table;
@@ -42,10 +42,7 @@ pub(crate) struct GsiPage<'a, T: GSITable> {
     pk: String,
     sk: Option<String>,
     cursor: Option<Cursor<T>>,
-    limit: Option<u16>,
-    forward: bool,
-    filter: Option<Result<Bound>>,
-    projection: Option<&'a [&'a str]>,
+    shape: ReadShape<'a>,
 }
 
 impl<'a, T: GSITable> GsiPage<'a, T> {
@@ -61,10 +58,7 @@ impl<'a, T: GSITable> GsiPage<'a, T> {
             pk,
             sk,
             cursor,
-            limit,
-            forward,
-            filter: None,
-            projection: None,
+            shape: ReadShape::new(limit, forward),
         }
     }
 
@@ -73,12 +67,12 @@ impl<'a, T: GSITable> GsiPage<'a, T> {
         expression: impl IntoExpression,
         values: impl Serialize,
     ) -> Self {
-        self.filter = Some(bind(expression, values));
+        self.shape.filter = Some(bind(expression, values));
         self
     }
 
     pub(crate) fn project(mut self, attributes: Option<&'a [&'a str]>) -> Self {
-        self.projection = attributes;
+        self.shape.projection = attributes;
         self
     }
 
@@ -89,25 +83,15 @@ impl<'a, T: GSITable> GsiPage<'a, T> {
         if let Some(sk) = self.sk {
             query = query.sort_key(SortCondition::Eq(sk));
         }
-        if let Some(limit) = self.limit {
-            query = query.limit(u32::from(limit));
-        }
-        if !self.forward {
-            query = query.descending();
-        }
-        if let Some(filter) = self.filter {
-            query = query.bound_filter(filter);
-        }
-        if let Some(attributes) = self.projection {
-            query = query.project(attributes);
-        }
-        query.after(self.cursor.and_then(Cursor::into_native))
+        self.shape
+            .apply(query)
+            .after(self.cursor.and_then(Cursor::into_native))
     }
 }
 
 /// One page of `T`'s GSI.
 pub(crate) async fn page<T: GSITable>(page: GsiPage<'_, T>) -> Result<OutputItems<T>> {
-    let size = page.limit.unwrap_or(T::DEFAULT_PAGE_SIZE);
+    let size = page.shape.page_size::<T>();
     let table = table_of::<T>().await;
     let result = Box::pin(page.query(&table).page()).await?;
     OutputItems::from_page(result, size)

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::expression::{Bound, IntoExpression};
+use crate::operations::read::Query;
 use crate::schema::{DynamoTable, KeyType, KeyValue};
 use crate::table_handle::Table;
 
@@ -22,6 +23,52 @@ pub(crate) fn condition_bound<C: IntoExpression>(
 /// A filter checked and bound with its values.
 pub(crate) fn bind(filter: impl IntoExpression, values: impl Serialize) -> Result<Bound> {
     filter.into_expression().and_then(|e| Bound::new(e, values))
+}
+
+/// What the published API's page arguments set on any query, of a table or of an index: the
+/// page size, the order, a filter and a projection.
+pub(crate) struct ReadShape<'a> {
+    pub limit: Option<u16>,
+    pub forward: bool,
+    pub filter: Option<Result<Bound>>,
+    pub projection: Option<&'a [&'a str]>,
+}
+
+impl<'a> ReadShape<'a> {
+    /// At most `limit` items read (the table's page size for `None`), ascending if `forward`.
+    pub(crate) fn new(limit: Option<u16>, forward: bool) -> Self {
+        ReadShape {
+            limit,
+            forward,
+            filter: None,
+            projection: None,
+        }
+    }
+
+    /// The page size the read asks for.
+    pub(crate) fn page_size<T: DynamoTable>(&self) -> u16 {
+        self.limit.unwrap_or(T::DEFAULT_PAGE_SIZE)
+    }
+
+    /// Sets the page size, order, filter and projection on `query`.
+    pub(crate) fn apply<T: DynamoTable, SK: KeyValue>(
+        self,
+        mut query: Query<T, SK>,
+    ) -> Query<T, SK> {
+        if let Some(limit) = self.limit {
+            query = query.limit(u32::from(limit));
+        }
+        if !self.forward {
+            query = query.descending();
+        }
+        if let Some(filter) = self.filter {
+            query = query.bound_filter(filter);
+        }
+        if let Some(attributes) = self.projection {
+            query = query.project(attributes);
+        }
+        query
+    }
 }
 
 /// The published API ignores a sort key given for a table that has none; so does this layer.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::output::{BatchReadOutput, BatchWriteOutput, CompositeKey, Cursor, OutputItems};
 pub(crate) use super::shape::bind;
-use super::shape::{NumberText, condition_bound, lazy_stream, lenient, table_of};
+use super::shape::{NumberText, ReadShape, condition_bound, lazy_stream, lenient, table_of};
 use crate::codec::key::key_map;
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, Expression, IntoExpression};
@@ -24,11 +24,8 @@ pub(crate) struct Page<'a, T: DynamoTable> {
     sort: Option<SortCondition<T::SK>>,
     start: Option<&'a T::SK>,
     cursor: Option<Cursor<T>>,
-    limit: Option<u16>,
-    forward: bool,
     index: Option<String>,
-    filter: Option<Result<Bound>>,
-    projection: Option<&'a [&'a str]>,
+    shape: ReadShape<'a>,
 }
 
 impl<'a, T: DynamoTable> Page<'a, T> {
@@ -44,11 +41,8 @@ impl<'a, T: DynamoTable> Page<'a, T> {
             sort: sort_key.cloned().map(SortCondition::Eq),
             start,
             cursor: None,
-            limit,
-            forward,
             index: None,
-            filter: None,
-            projection: None,
+            shape: ReadShape::new(limit, forward),
         }
     }
 
@@ -72,29 +66,29 @@ impl<'a, T: DynamoTable> Page<'a, T> {
         expression: impl IntoExpression,
         values: impl Serialize,
     ) -> Self {
-        self.filter = Some(bind(expression, values));
+        self.shape.filter = Some(bind(expression, values));
         self
     }
 
     pub(crate) fn project(mut self, attributes: Option<&'a [&'a str]>) -> Self {
-        self.projection = attributes;
+        self.shape.projection = attributes;
         self
     }
 
-    /// Applies everything but the sort condition to `query`, which starts at `pk`.
-    fn shape<SK: KeyValue>(self, pk: &T::PK, mut query: Query<T, SK>) -> Query<T, SK> {
-        if let Some(limit) = self.limit {
-            query = query.limit(u32::from(limit));
+    /// The query of partition `pk` on `table` (or the index the page names) that reads this
+    /// page, with `sort` as its sort-key condition (the page's own, taken out, or one whose
+    /// values have another Rust type).
+    fn query<SK: KeyValue>(
+        self,
+        table: &Table<T>,
+        pk: &T::PK,
+        sort: Option<SortCondition<SK>>,
+    ) -> Query<T, SK> {
+        let mut query = table.query_as::<SK>(pk, self.index.clone());
+        if let Some(sort) = sort {
+            query = query.sort_key(sort);
         }
-        if !self.forward {
-            query = query.descending();
-        }
-        if let Some(filter) = self.filter {
-            query = query.bound_filter(filter);
-        }
-        if let Some(attributes) = self.projection {
-            query = query.project(attributes);
-        }
+        query = self.shape.apply(query);
         match (self.cursor, self.start) {
             (Some(cursor), _) => query.after(cursor.into_native()),
             (None, Some(sk)) => match start_key::<T>(self.index.as_deref(), pk, sk) {
@@ -109,7 +103,7 @@ impl<'a, T: DynamoTable> Page<'a, T> {
     }
 
     fn page_size(&self) -> u16 {
-        self.limit.unwrap_or(T::DEFAULT_PAGE_SIZE)
+        self.shape.page_size::<T>()
     }
 }
 
@@ -143,13 +137,19 @@ pub(crate) async fn page<T: DynamoTable>(
     mut page: Page<'_, T>,
 ) -> Result<OutputItems<T>> {
     let table = table_of::<T>().await;
-    let size = page.page_size();
     let sort = page.sort.take();
-    let mut query = table.query_as::<T::SK>(pk, page.index.clone());
-    if let Some(sort) = sort {
-        query = query.sort_key(sort);
-    }
-    let result = Box::pin(page.shape(pk, query).page()).await?;
+    read(&table, pk, page, sort).await
+}
+
+/// Reads `page` of partition `pk` under the sort-key condition `sort`.
+async fn read<T: DynamoTable, SK: KeyValue>(
+    table: &Table<T>,
+    pk: &T::PK,
+    page: Page<'_, T>,
+    sort: Option<SortCondition<SK>>,
+) -> Result<OutputItems<T>> {
+    let size = page.page_size();
+    let result = Box::pin(page.query(table, pk, sort).page()).await?;
     OutputItems::from_page(result, size)
 }
 
@@ -161,29 +161,19 @@ async fn page_between<T: DynamoTable>(
     low: String,
     high: String,
 ) -> Result<OutputItems<T>> {
-    async fn run<T: DynamoTable, SK: KeyValue>(
-        table: Table<T>,
-        pk: &T::PK,
-        page: Page<'_, T>,
-        range: SortCondition<SK>,
-    ) -> Result<OutputItems<T>> {
-        let size = page.page_size();
-        let query = table.query_as::<SK>(pk, page.index.clone()).sort_key(range);
-        OutputItems::from_page(Box::pin(page.shape(pk, query).page()).await?, size)
-    }
-    let table = table_of::<T>().await;
+    let table = &table_of::<T>().await;
     match <T::SK as KeyValue>::KEY_TYPE {
-        KeyType::S => run(table, pk, page, SortCondition::Between(low, high)).await,
+        KeyType::S => read(table, pk, page, Some(SortCondition::Between(low, high))).await,
         KeyType::N => {
             let range = SortCondition::Between(NumberText(low), NumberText(high));
-            run(table, pk, page, range).await
+            read(table, pk, page, Some(range)).await
         }
         KeyType::B => {
             let (low, high) = (
                 Binary::from(low.into_bytes()),
                 Binary::from(high.into_bytes()),
             );
-            run(table, pk, page, SortCondition::Between(low, high)).await
+            read(table, pk, page, Some(SortCondition::Between(low, high))).await
         }
     }
 }
@@ -301,7 +291,7 @@ pub async fn query_items_contains<T: DynamoTable>(
         .and_then(|e| Bound::new(e.name("#field", field_name), values));
     let mut shape =
         Page::new(None, exclusive_start_key, limit, scan_index_forward).index(index_name);
-    shape.filter = Some(filter);
+    shape.shape.filter = Some(filter);
     page(partition_key, shape).await
 }
 
@@ -544,17 +534,13 @@ pub async fn query_items_stream<T: DynamoTable>(
     scan_index_forward: bool,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
     let pk = partition_key.clone();
-    let sort = sort_key.cloned().map(SortCondition::Eq);
+    let sort_key = sort_key.cloned();
     let start = exclusive_start_key.cloned();
     lazy_stream(move |table: Table<T>| {
-        let mut shape =
-            Page::new(None, start.as_ref(), limit, scan_index_forward).index(index_name.clone());
-        shape.sort = sort;
-        let mut query = table.query_as::<T::SK>(&pk, index_name);
-        if let Some(sort) = shape.sort.take() {
-            query = query.sort_key(sort);
-        }
-        shape.shape(&pk, query).stream()
+        let mut shape = Page::new(sort_key.as_ref(), start.as_ref(), limit, scan_index_forward)
+            .index(index_name);
+        let sort = shape.sort.take();
+        shape.query(&table, &pk, sort).stream()
     })
 }
 

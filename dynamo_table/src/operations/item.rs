@@ -50,7 +50,9 @@ pub(crate) async fn put<T: DynamoTable>(
         .observed_by(&table.conn, "PutItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    settle(result, &log, &produces, || PutItemOutput::builder().build())
+    settle(result, &log, &table.name, "PutItem", &produces, || {
+        PutItemOutput::builder().build()
+    })
 }
 
 /// Gets the item with this key (eventually consistent), with the capacity the read consumed.
@@ -108,7 +110,12 @@ pub(crate) async fn delete<T: DynamoTable>(
         .observed_by(&table.conn, "DeleteItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    settle(result, &log, &Produces::Nothing, || {
-        DeleteItemOutput::builder().build()
-    })
+    settle(
+        result,
+        &log,
+        &table.name,
+        "DeleteItem",
+        &Produces::Nothing,
+        || DeleteItemOutput::builder().build(),
+    )
 }

@@ -45,6 +45,28 @@ struct Action {
     request: TransactWriteItem,
 }
 
+impl Action {
+    /// An action on the item `key` of `T`'s table `table` that writes no item of its own: it
+    /// counts its key toward the 4 MB limit.
+    fn on_key<T: DynamoTable>(table: String, key: Item, request: TransactWriteItem) -> Action {
+        Action {
+            size: item_size(&key),
+            table,
+            names: key_names::<T>(),
+            key,
+            request,
+        }
+    }
+}
+
+/// `T`'s table name (with the client's prefix) and `key` as checked attribute values.
+fn keyed<T: DynamoTable>(conn: &Connection, key: impl IntoKey<T>) -> Result<(String, Item)> {
+    let table = conn.table_name::<T>();
+    let (pk, sk) = key.into_key();
+    let key = key_map::<T>(&table, &pk, sk.as_ref())?;
+    Ok((table, key))
+}
+
 /// A write transaction: build it with [`DynamoClient::transact_write`](crate::DynamoClient::transact_write),
 /// add actions, then [`execute`](TransactWrite::execute) it. Either every action is applied, or
 /// none is.
@@ -263,7 +285,7 @@ impl TransactWrite {
             (None, Err(GaveUp::Failed(e))) => e,
             (None, Err(GaveUp::Exhausted { error: Some(e), .. })) => e,
             (None, _) => Error::Unprocessed {
-                table: tables,
+                table: tables.clone(),
                 attempts: log.attempts(),
             },
         };
@@ -276,13 +298,7 @@ impl TransactWrite {
                 | Error::InvalidInput { .. }
         );
         if log.unanswered() > 0 && !definite {
-            return Err(Error::MaybeApplied {
-                table: tables_of(&error),
-                operation: "TransactWriteItems",
-                attempts: log.attempts(),
-                unanswered: log.unanswered(),
-                source: Box::new(error),
-            });
+            return Err(log.maybe_applied(error, "TransactWriteItems", tables));
         }
         Err(error)
     }
@@ -353,11 +369,9 @@ fn update_action<T: DynamoTable>(
     patch: impl Serialize,
     condition: Option<Bound>,
 ) -> Result<Action> {
-    let table = conn.table_name::<T>();
-    let (pk, sk) = key.into_key();
-    let key = key_map::<T>(&table, &pk, sk.as_ref())?;
+    let (table, key) = keyed::<T>(conn, key)?;
     let update = patch_expression::<T>(&table, &key, patch, condition.as_ref())?;
-    updating(table, key_names::<T>(), key, update.into_parts(condition))
+    updating::<T>(table, key, update.into_parts(condition))
 }
 
 fn increment_action<T: DynamoTable>(
@@ -365,17 +379,14 @@ fn increment_action<T: DynamoTable>(
     key: impl IntoKey<T>,
     amounts: &[(&str, i64)],
 ) -> Result<Action> {
-    let table = conn.table_name::<T>();
-    let (pk, sk) = key.into_key();
-    let key = key_map::<T>(&table, &pk, sk.as_ref())?;
+    let (table, key) = keyed::<T>(conn, key)?;
     let update = increment_expression::<T>(&table, amounts)?;
-    updating(table, key_names::<T>(), key, update.into_parts(None))
+    updating::<T>(table, key, update.into_parts(None))
 }
 
 /// An update action from its expression's parts: text, condition, names, values.
-fn updating(
+fn updating<T: DynamoTable>(
     table: String,
-    names: KeyNames,
     key: Item,
     parts: super::update::UpdateParts,
 ) -> Result<Action> {
@@ -395,13 +406,8 @@ fn updating(
         .set_expression_attribute_values(non_empty(values))
         .build()
         .map_err(|e| request_shape("update", e))?;
-    Ok(Action {
-        size: item_size(&key),
-        table,
-        names,
-        key,
-        request: TransactWriteItem::builder().update(update).build(),
-    })
+    let request = TransactWriteItem::builder().update(update).build();
+    Ok(Action::on_key::<T>(table, key, request))
 }
 
 fn delete_action<T: DynamoTable>(
@@ -409,9 +415,7 @@ fn delete_action<T: DynamoTable>(
     key: impl IntoKey<T>,
     condition: Option<Bound>,
 ) -> Result<Action> {
-    let table = conn.table_name::<T>();
-    let (pk, sk) = key.into_key();
-    let key = key_map::<T>(&table, &pk, sk.as_ref())?;
+    let (table, key) = keyed::<T>(conn, key)?;
     let (text, names, values): ConditionParts = Bound::request_parts(condition);
     let delete = Delete::builder()
         .table_name(&table)
@@ -422,13 +426,8 @@ fn delete_action<T: DynamoTable>(
         .set_expression_attribute_values(values)
         .build()
         .map_err(|e| request_shape("delete", e))?;
-    Ok(Action {
-        size: item_size(&key),
-        table,
-        names: key_names::<T>(),
-        key,
-        request: TransactWriteItem::builder().delete(delete).build(),
-    })
+    let request = TransactWriteItem::builder().delete(delete).build();
+    Ok(Action::on_key::<T>(table, key, request))
 }
 
 fn check_action<T: DynamoTable>(
@@ -436,9 +435,7 @@ fn check_action<T: DynamoTable>(
     key: impl IntoKey<T>,
     condition: Bound,
 ) -> Result<Action> {
-    let table = conn.table_name::<T>();
-    let (pk, sk) = key.into_key();
-    let key = key_map::<T>(&table, &pk, sk.as_ref())?;
+    let (table, key) = keyed::<T>(conn, key)?;
     let (text, names, values): ConditionParts = Bound::request_parts(Some(condition));
     let check = ConditionCheck::builder()
         .table_name(&table)
@@ -449,13 +446,8 @@ fn check_action<T: DynamoTable>(
         .set_expression_attribute_values(values)
         .build()
         .map_err(|e| request_shape("condition check", e))?;
-    Ok(Action {
-        size: item_size(&key),
-        table,
-        names: key_names::<T>(),
-        key,
-        request: TransactWriteItem::builder().condition_check(check).build(),
-    })
+    let request = TransactWriteItem::builder().condition_check(check).build();
+    Ok(Action::on_key::<T>(table, key, request))
 }
 
 /// DynamoDB's limits on a transaction, checked before sending: 1 to 100 actions, 4 MB, one
@@ -535,17 +527,6 @@ fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
     names.join(", ")
 }
 
-fn tables_of(error: &Error) -> String {
-    match error {
-        Error::Throttled { table, .. }
-        | Error::Service { table, .. }
-        | Error::Unreachable { table, .. }
-        | Error::Timeout { table, .. }
-        | Error::Validation { table, .. } => table.clone(),
-        _ => String::new(),
-    }
-}
-
 /// True when resending the transaction with its token may succeed: a conflict with another
 /// transaction, throttling, a lost answer or a server error.
 fn worth_resending(error: &Error) -> bool {
@@ -611,13 +592,11 @@ impl TransactGet {
 
     /// Reads the item with this key of `T`'s table.
     pub fn get<T: DynamoTable>(&mut self, key: impl IntoKey<T>) -> Slot<T> {
-        let table = self.conn.table_name::<T>();
-        let (pk, sk) = key.into_key();
-        match key_map::<T>(&table, &pk, sk.as_ref()) {
-            Ok(key) => self.gets.push((table, key)),
+        match keyed::<T>(&self.conn, key) {
+            Ok(get) => self.gets.push(get),
             Err(e) => {
                 self.problem.get_or_insert(e);
-                self.gets.push((table, Item::new()));
+                self.gets.push((self.conn.table_name::<T>(), Item::new()));
             }
         }
         Slot {

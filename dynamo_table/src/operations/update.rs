@@ -297,7 +297,7 @@ async fn send(
         .observed_by(&table.conn, "UpdateItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    settle(result, &log, &produces, || {
+    settle(result, &log, &table.name, "UpdateItem", &produces, || {
         UpdateItemOutput::builder().build()
     })
 }

@@ -46,11 +46,14 @@ impl Produces {
     }
 }
 
-/// Settles a write's result against its attempts: see the module docs. `applied` makes the
-/// output reported when an earlier attempt is found to have applied the write.
+/// Settles the result of `operation` on `table` against its attempts: see the module docs.
+/// `applied` makes the output reported when an earlier attempt is found to have applied the
+/// write.
 pub(crate) fn settle<O>(
     result: Result<O>,
     log: &AttemptLog,
+    table: &str,
+    operation: &'static str,
     produces: &Produces,
     applied: impl FnOnce() -> O,
 ) -> Result<O> {
@@ -78,32 +81,5 @@ pub(crate) fn settle<O>(
         );
         return Ok(applied());
     }
-    let (table, operation) = match &error {
-        Error::ConditionalCheckFailed {
-            table, operation, ..
-        }
-        | Error::Validation {
-            table, operation, ..
-        }
-        | Error::Throttled {
-            table, operation, ..
-        }
-        | Error::Service {
-            table, operation, ..
-        }
-        | Error::Unreachable {
-            table, operation, ..
-        }
-        | Error::Timeout {
-            table, operation, ..
-        } => (table.clone(), *operation),
-        _ => (String::new(), "the write"),
-    };
-    Err(Error::MaybeApplied {
-        table,
-        operation,
-        attempts: log.attempts(),
-        unanswered: log.unanswered(),
-        source: Box::new(error),
-    })
+    Err(log.maybe_applied(error, operation, table.to_owned()))
 }

@@ -12,6 +12,8 @@ use aws_sdk_dynamodb::config::interceptors::{
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 
+use crate::error::Error;
+
 /// Counts the attempts of one request, and those that may have been applied without an answer
 /// saying so. Attach a fresh one per call (`.customize().interceptor(log.clone())`).
 #[derive(Debug, Clone, Default)]
@@ -37,6 +39,22 @@ impl AttemptLog {
     /// True when more than one attempt was sent: an earlier one may be what the last one found.
     pub(crate) fn retried(&self) -> bool {
         self.attempts() > 1
+    }
+
+    /// `error`, the last attempt's, as [`Error::MaybeApplied`] with this log's counts.
+    pub(crate) fn maybe_applied(
+        &self,
+        error: Error,
+        operation: &'static str,
+        table: String,
+    ) -> Error {
+        Error::MaybeApplied {
+            table,
+            operation,
+            attempts: self.attempts(),
+            unanswered: self.unanswered(),
+            source: Box::new(error),
+        }
     }
 }
 

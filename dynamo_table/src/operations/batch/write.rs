@@ -359,13 +359,7 @@ async fn write_chunk(
                 .await
                 .map_err(|error| match log.unanswered() {
                     0 => error,
-                    unanswered => Error::MaybeApplied {
-                        table: tables(&pending),
-                        operation: "BatchWriteItem",
-                        attempts: log.attempts(),
-                        unanswered,
-                        source: Box::new(error),
-                    },
+                    _ => log.maybe_applied(error, "BatchWriteItem", tables(&pending)),
                 })?;
             let unprocessed = output.unprocessed_items.unwrap_or_default();
             let left = match_unprocessed(entries, &pending, &unprocessed);
