@@ -69,6 +69,33 @@ pub enum Error {
         source: BoxError,
     },
 
+    /// A versioned write (`#[dynamo(version)]`) found the item at another version than the one
+    /// it expected: it was written since it was read (or, expecting version 0, it exists).
+    /// Nothing was written. Read the item again and redo the change on what is there.
+    /// [`is_conditional_check_failed`](Error::is_conditional_check_failed) is true for it too.
+    #[error(
+        "{operation} on table `{table}` expected the item at {} and found {}: it was written \
+         since it was read; read it again and redo the change on what is there",
+        describe_version(Some(*expected)),
+        describe_version(*found)
+    )]
+    VersionConflict {
+        /// The table the request was for.
+        table: String,
+        /// The DynamoDB operation, e.g. `PutItem`.
+        operation: &'static str,
+        /// The version the write expected (0: an item never written).
+        expected: u64,
+        /// The version stored: `None` when there is no item (or its version is not a number).
+        found: Option<u64>,
+        /// The item as it is now (see [`Error::current_item`]). Not shown by `Debug` or
+        /// `Display`.
+        current: CurrentItem,
+        /// The service error.
+        #[source]
+        source: BoxError,
+    },
+
     /// DynamoDB rejected the request as invalid (`ValidationException`).
     #[error("DynamoDB rejected {operation} on table `{table}`: {message}")]
     Validation {
@@ -278,7 +305,10 @@ pub enum Error {
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct CurrentItem(
-    pub(crate) Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
+    // Boxed on purpose: it rides in every `Error` that carries it, and keeps `Error` (and so
+    // every `Result` of the crate) small; the extra allocation happens only on a failure.
+    #[allow(clippy::box_collection)]
+    Option<Box<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>>,
 );
 
 impl CurrentItem {
@@ -286,14 +316,14 @@ impl CurrentItem {
     pub fn new(
         item: Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>>,
     ) -> Self {
-        CurrentItem(item)
+        CurrentItem(item.map(Box::new))
     }
 
     /// The item, if DynamoDB returned one.
     pub fn get(
         &self,
     ) -> Option<&std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
-        self.0.as_ref()
+        self.0.as_deref()
     }
 }
 
@@ -305,6 +335,30 @@ impl std::fmt::Debug for CurrentItem {
             Some(item) => write!(f, "CurrentItem({} attributes)", item.len()),
         }
     }
+}
+
+/// `version 3`, `no version (an item never written)`, `no item`.
+fn describe_version(version: Option<u64>) -> String {
+    match version {
+        Some(0) => "version 0 (no item, or one written without a version)".to_owned(),
+        Some(v) => format!("version {v}"),
+        None => "no item".to_owned(),
+    }
+}
+
+/// The versions of a versioned write that found another: what it expected, what is stored.
+///
+/// ```
+/// use dynamo_table::error::VersionMismatch;
+/// let m = VersionMismatch { expected: 3, found: Some(4) };
+/// assert_ne!(Some(m.expected), m.found);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct VersionMismatch {
+    /// The version the write expected (0: an item never written).
+    pub expected: u64,
+    /// The version stored: `None` when there is no item (or its version is not a number).
+    pub found: Option<u64>,
 }
 
 /// Why DynamoDB canceled one action of a transaction.
@@ -320,6 +374,9 @@ pub struct CancellationReason {
     /// The item as it is, for a failed condition (decode it with `Table::decode`). Not shown by
     /// `Debug`.
     pub item: CurrentItem,
+    /// For a versioned write whose condition failed: the version it expected and the one
+    /// stored, when they differ.
+    pub version: Option<VersionMismatch>,
 }
 
 fn describe_reasons(reasons: &[CancellationReason]) -> String {
@@ -357,6 +414,8 @@ pub enum ErrorKind {
     TableInUse,
     /// A condition expression was not met.
     ConditionalCheckFailed,
+    /// A versioned write found another version than it expected.
+    VersionConflict,
     /// DynamoDB rejected the request as invalid.
     Validation,
     /// The request was throttled.
@@ -410,6 +469,7 @@ impl ErrorKind {
             ErrorKind::TableNotFound
                 | ErrorKind::TableInUse
                 | ErrorKind::ConditionalCheckFailed
+                | ErrorKind::VersionConflict
                 | ErrorKind::Validation
                 | ErrorKind::Throttled
                 | ErrorKind::Unprocessed
@@ -510,6 +570,13 @@ pub enum InvalidReason {
     /// A start key given as values for a query of an index: an index's page boundary also
     /// needs the index's key values, which only a cursor holds.
     IndexStartKey,
+    /// A write that does not check the version, on a table with a version attribute: an
+    /// update or delete without the expected version, or a batch write.
+    VersionRequired,
+    /// A version the field's type cannot hold: negative, or past its maximum.
+    VersionOutOfRange,
+    /// An update or increment of the version attribute itself, which the library writes.
+    VersionAttributeUpdate,
 }
 
 /// A serde_dynamo conversion the caller made itself, so that `?` works as in the published API.
@@ -530,6 +597,7 @@ impl Error {
         match self {
             Error::TableNotFound { .. } => ErrorKind::TableNotFound,
             Error::ConditionalCheckFailed { .. } => ErrorKind::ConditionalCheckFailed,
+            Error::VersionConflict { .. } => ErrorKind::VersionConflict,
             Error::Validation { .. } => ErrorKind::Validation,
             Error::Throttled { .. } => ErrorKind::Throttled,
             Error::Unreachable { .. } => ErrorKind::Unreachable,
@@ -572,14 +640,39 @@ impl Error {
         &self,
     ) -> Option<&std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
         match self {
-            Error::ConditionalCheckFailed { current, .. } => current.0.as_ref(),
+            Error::ConditionalCheckFailed { current, .. }
+            | Error::VersionConflict { current, .. } => current.get(),
+            Error::MaybeApplied { source, .. } => source.current_item(),
             _ => None,
         }
     }
 
-    /// True when a condition expression was not met (on put, update or delete alike).
+    /// True when a condition expression was not met (on put, update or delete alike),
+    /// including a version check ([`Error::VersionConflict`]).
     pub fn is_conditional_check_failed(&self) -> bool {
-        self.kind() == ErrorKind::ConditionalCheckFailed
+        matches!(
+            self.kind(),
+            ErrorKind::ConditionalCheckFailed | ErrorKind::VersionConflict
+        )
+    }
+
+    /// True when a versioned write found the item at another version than it expected, alone
+    /// ([`Error::VersionConflict`]) or as an action of a canceled transaction.
+    ///
+    /// ```
+    /// use dynamo_table::Error;
+    /// let e = Error::Unprocessed { table: "accounts".into(), attempts: 3 };
+    /// assert!(!e.is_version_conflict());
+    /// ```
+    pub fn is_version_conflict(&self) -> bool {
+        match self {
+            Error::VersionConflict { .. } => true,
+            Error::TransactionCanceled { reasons, .. } => {
+                reasons.iter().any(|r| r.version.is_some())
+            }
+            Error::MaybeApplied { source, .. } => source.is_version_conflict(),
+            _ => false,
+        }
     }
 
     /// True when an item could not be converted to or from DynamoDB's format.

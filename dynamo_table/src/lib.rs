@@ -76,6 +76,7 @@
 //! | `rename = "..."` | field | the attribute name, for types whose `Serialize` is hand-written |
 //! | `set` | field | a DynamoDB set: checks the field is a collection of strings, numbers or `Binary` using the matching [`attribute`] set codec |
 //! | `ttl` | field, at most one | the time to live, in epoch seconds ([`Ttl`], an integer, or a `SystemTime` with [`ttl::epoch_seconds`]): `create()` enables TTL on it, and reads leave out expired items |
+//! | `version` | field, at most one | an integer ([`VersionNumber`](schema::VersionNumber)) every write checks and bumps, for optimistic locking: see [`Table::put`], [`Table::update_if_version`], [`Table::delete_if_version`] |
 //!
 //! serde's `rename`, `rename_all`, `skip` and `flatten` are honoured: the attribute names in keys
 //! and expressions are the ones serde writes. Key fields are `String` (`S`), integers (`N`),
@@ -305,7 +306,7 @@ pub mod __private {
     pub use crate::expression::Expression;
     pub use crate::schema::{
         DynamoIndex, DynamoTable, GSITable, IndexKind, IndexSchema, IntoKey, KeyAttribute, KeyOf,
-        KeyType, KeyValue, NoSortKey, RetryConfig,
+        KeyType, KeyValue, NoSortKey, RetryConfig, VersionNumber, VersionSchema,
     };
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use core::clone::Clone;

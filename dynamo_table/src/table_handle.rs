@@ -19,6 +19,7 @@ use crate::index::IndexTable;
 use crate::operations::batch::{BatchGetResult, BatchWriteResult};
 use crate::operations::read::{Query, Scan};
 use crate::operations::transact::TransactWrite;
+use crate::operations::version::VersionCheck;
 use crate::operations::{TableRef, admin, batch, item, update};
 use crate::request::capacity::Capacity;
 use crate::request::connection::Connection;
@@ -30,6 +31,7 @@ use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyOf, KeyValue, RetryCon
 /// | what | methods |
 /// | --- | --- |
 /// | one item | [`put`](Self::put), [`get`](Self::get), [`delete`](Self::delete), [`update`](Self::update), [`remove_attributes`](Self::remove_attributes), [`increment`](Self::increment), [`increment_once`](Self::increment_once), and `*_with_condition` |
+/// | versioned items | [`put`](Self::put), [`update_if_version`](Self::update_if_version), [`delete_if_version`](Self::delete_if_version) |
 /// | many items | [`query`](Self::query), [`scan`](Self::scan), [`index`](Self::index) |
 /// | batches | [`batch_get`](Self::batch_get), [`batch_put`](Self::batch_put), [`batch_delete`](Self::batch_delete); across tables, [`DynamoClient::batch_write`](crate::DynamoClient::batch_write) |
 /// | the table | [`create`](Self::create), [`create_if_not_exists`](Self::create_if_not_exists), [`delete_table`](Self::delete_table) |
@@ -94,6 +96,40 @@ impl<T: DynamoTable> Table<T> {
     }
 
     /// Puts `item`, replacing any item with the same key.
+    ///
+    /// On a table with a version attribute (`#[dynamo(version)]`), the put checks and bumps
+    /// it: `item`'s version is the one it expects in the table (0 for an item never written:
+    /// then no item may exist), and the table gets the next one. Another version in the table
+    /// is [`Error::VersionConflict`](crate::Error::VersionConflict), and nothing is written.
+    /// `item` itself keeps its version: read the item again to write it again.
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// #[derive(Serialize, Deserialize, DynamoTable)]
+    /// #[dynamo(table = "accounts")]
+    /// struct Account {
+    ///     #[dynamo(pk)]
+    ///     id: String,
+    ///     #[dynamo(version)]
+    ///     version: u64,
+    ///     balance: i64,
+    /// }
+    ///
+    /// # async fn run(accounts: dynamo_table::Table<Account>) -> Result<(), dynamo_table::Error> {
+    /// // Version 0: a new item; the table stores version 1.
+    /// accounts.put(&Account { id: "a".into(), version: 0, balance: 10 }).await?;
+    /// // Read, change, write back: fails if someone wrote the item in between.
+    /// loop {
+    ///     let Some(mut account) = accounts.get(AccountKey { id: "a".into() }).await? else { break };
+    ///     account.balance += 5;
+    ///     match accounts.put(&account).await {
+    ///         Err(e) if e.is_version_conflict() => continue,
+    ///         result => { result?; break }
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn put(&self, item: &T) -> Result<PutItemOutput> {
         item::put(&self.target, item, None).await
     }
@@ -144,10 +180,11 @@ impl<T: DynamoTable> Table<T> {
         item::get(&self.target, &pk, sk.as_ref()).await
     }
 
-    /// Deletes the item with this key. Deleting a missing item is not an error.
+    /// Deletes the item with this key. Deleting a missing item is not an error. On a table with
+    /// a version attribute this is refused: use [`delete_if_version`](Self::delete_if_version).
     pub async fn delete(&self, key: impl IntoKey<T>) -> Result<DeleteItemOutput> {
         let (pk, sk) = key.into_key();
-        item::delete::<T>(&self.target, &pk, sk.as_ref(), None).await
+        item::delete::<T>(&self.target, &pk, sk.as_ref(), None, None).await
     }
 
     /// Deletes the item with this key if `condition` holds. A failed condition is
@@ -160,7 +197,7 @@ impl<T: DynamoTable> Table<T> {
     ) -> Result<DeleteItemOutput> {
         let condition = Bound::new(condition.into_expression()?, values)?;
         let (pk, sk) = key.into_key();
-        item::delete::<T>(&self.target, &pk, sk.as_ref(), Some(condition)).await
+        item::delete::<T>(&self.target, &pk, sk.as_ref(), Some(condition), None).await
     }
 
     /// Sets the attributes of `patch` (a struct or `json!({...})` serialized by serde) on the
@@ -169,14 +206,15 @@ impl<T: DynamoTable> Table<T> {
     ///
     /// A `None` / `null` in the patch is skipped, not written as NULL (a NULL would knock the
     /// item out of a sparse index); remove attributes with [`Table::remove_attributes`]. Key
-    /// attributes may appear only with the item's own key values.
+    /// attributes may appear only with the item's own key values. On a table with a version
+    /// attribute this is refused: use [`update_if_version`](Self::update_if_version).
     pub async fn update(
         &self,
         key: impl IntoKey<T>,
         patch: impl Serialize,
     ) -> Result<UpdateItemOutput> {
         let (pk, sk) = key.into_key();
-        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, None).await
+        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, None, None).await
     }
 
     /// [`Table::update`] if `condition` holds for the stored item.
@@ -199,10 +237,65 @@ impl<T: DynamoTable> Table<T> {
         condition: Bound,
     ) -> Result<UpdateItemOutput> {
         let (pk, sk) = key.into_key();
-        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, Some(condition)).await
+        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, Some(condition), None).await
     }
 
-    /// Removes these attributes from the item with this key.
+    /// [`update`](Self::update) on a table with a version attribute: applied only if the item
+    /// is at `version` (0: no item, which the update then creates), and bumping it. Another
+    /// version is [`Error::VersionConflict`](crate::Error::VersionConflict). The patch may
+    /// carry the version attribute only at `version` (as a whole item read from the table
+    /// does).
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "accounts")]
+    /// # struct Account { #[dynamo(pk)] id: String, #[dynamo(version)] version: u64, frozen: bool }
+    /// # async fn run(accounts: dynamo_table::Table<Account>) -> Result<(), dynamo_table::Error> {
+    /// if let Some(account) = accounts.get(AccountKey { id: "a".into() }).await? {
+    ///     let patch = serde_json::json!({ "frozen": true });
+    ///     accounts.update_if_version(account.key(), account.version, patch).await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_if_version(
+        &self,
+        key: impl IntoKey<T>,
+        version: u64,
+        patch: impl Serialize,
+    ) -> Result<UpdateItemOutput> {
+        let check = VersionCheck::expecting::<T>(&self.target.name, version, "update_if_version")?;
+        let (pk, sk) = key.into_key();
+        update::update::<T>(&self.target, &pk, sk.as_ref(), patch, None, Some(check)).await
+    }
+
+    /// [`delete`](Self::delete) on a table with a version attribute: applied only if the item
+    /// is at `version`. Another version (or no item) is
+    /// [`Error::VersionConflict`](crate::Error::VersionConflict).
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "accounts")]
+    /// # struct Account { #[dynamo(pk)] id: String, #[dynamo(version)] version: u64 }
+    /// # async fn run(accounts: dynamo_table::Table<Account>, account: Account) -> Result<(), dynamo_table::Error> {
+    /// accounts.delete_if_version(account.key(), account.version).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn delete_if_version(
+        &self,
+        key: impl IntoKey<T>,
+        version: u64,
+    ) -> Result<DeleteItemOutput> {
+        let check = VersionCheck::expecting::<T>(&self.target.name, version, "delete_if_version")?;
+        let (pk, sk) = key.into_key();
+        item::delete::<T>(&self.target, &pk, sk.as_ref(), None, Some(check)).await
+    }
+
+    /// Removes these attributes from the item with this key. On a table with a version
+    /// attribute, the version is bumped (not checked).
     pub async fn remove_attributes(
         &self,
         key: impl IntoKey<T>,
@@ -213,7 +306,9 @@ impl<T: DynamoTable> Table<T> {
     }
 
     /// Adds each amount to its numeric attribute, atomically, in one request. An attribute that
-    /// does not exist yet starts from 0 (and an item that does not exist is created).
+    /// does not exist yet starts from 0 (and an item that does not exist is created). On a
+    /// table with a version attribute, the version is bumped (not checked: increments add to
+    /// what is there, whatever was read).
     ///
     /// At least once: when an attempt's answer is lost after DynamoDB applied it, the SDK
     /// resends it and DynamoDB adds again (the error, if the call still fails, is

@@ -56,6 +56,8 @@ pub(crate) struct FieldAttrs {
     pub ttl: Flag,
     /// `set`: the field is stored as a DynamoDB set (`SS`, `NS`, `BS`).
     pub set: Flag,
+    /// `version`: the attribute writes check and bump, for optimistic locking.
+    pub version: Flag,
 }
 
 /// The arguments of `gsi(...)` / `lsi(...)`.

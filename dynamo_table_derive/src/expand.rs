@@ -97,6 +97,19 @@ fn table(model: &TableModel) -> TokenStream {
     let ttl = model.ttl.as_ref().map(|attribute| {
         quote!(const TTL_ATTRIBUTE: #private::Option<&'static ::core::primitive::str> = #private::Option::Some(#attribute);)
     });
+    let version = model.version.as_ref().map(|field| {
+        let (ident, ty, attribute) = (&field.ident, &field.ty, &field.attribute);
+        // Spanned on the field's type, so "cannot be a version attribute" points at it.
+        let max = quote_spanned!(ty.span()=> <#ty as #private::VersionNumber>::MAX);
+        quote! {
+            const VERSION: #private::Option<#private::VersionSchema> =
+                #private::Option::Some(#private::VersionSchema { attribute: #attribute, max: #max });
+
+            fn version(&self) -> #private::Option<::core::primitive::u64> {
+                #private::VersionNumber::version(&self.#ident)
+            }
+        }
+    });
     let page_size = model
         .page_size
         .map(|n| quote!(const DEFAULT_PAGE_SIZE: ::core::primitive::u16 = #n;));
@@ -155,6 +168,7 @@ fn table(model: &TableModel) -> TokenStream {
                 #page_size
                 #retries
                 #ttl
+                #version
 
                 fn partition_key(&self) -> Self::PK {
                     #private::Clone::clone(&self.#pk_ident)

@@ -15,6 +15,16 @@ pub(crate) struct TableModel {
     pub indexes: Vec<IndexModel>,
     /// The time-to-live attribute, if a field is marked `ttl`.
     pub ttl: Option<String>,
+    /// The version attribute, if a field is marked `version`.
+    pub version: Option<VersionField>,
+}
+
+/// The field marked `version`: an integer, or an `Option` of one.
+pub(crate) struct VersionField {
+    pub ident: syn::Ident,
+    /// The field's type, as written.
+    pub ty: syn::Type,
+    pub attribute: String,
 }
 
 /// The table's `BATCH_RETRIES_CONFIG`, checked.

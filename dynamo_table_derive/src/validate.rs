@@ -17,7 +17,7 @@ use syn::spanned::Spanned;
 
 use crate::attrs::{ContainerAttrs, FieldAttrs, IndexAttrs};
 use crate::key_types::{collection_element, option_inner, type_name, why_not_a_key};
-use crate::model::{IndexKind, IndexModel, KeyField, Retries, TableModel};
+use crate::model::{IndexKind, IndexModel, KeyField, Retries, TableModel, VersionField};
 use crate::serde_names::{self, SerdeField};
 
 /// One `gsi(...)` / `lsi(...)` on one field.
@@ -71,6 +71,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
     let sk = sk.ok().flatten().map(|(key, _)| key);
 
     let ttl = ttl_field(&fields, &mut errors);
+    let version = version_field(&fields, &mut errors);
     fields.iter().for_each(|f| set_field(f, &mut errors));
     let indexes = match &pk {
         Some(pk) => collect_indexes(&fields, pk, sk.as_ref(), &mut errors),
@@ -93,6 +94,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
             sk,
             indexes,
             ttl,
+            version,
         }),
         // A missing table name or key pushed an error above.
         _ => Err(error(input.ident.span(), "invalid `#[dynamo]` attributes")),
@@ -191,11 +193,7 @@ fn ttl_field(fields: &[NamedField<'_>], errors: &mut Accumulator) -> Option<Stri
         ));
     }
     let span = first.attrs.ttl.span();
-    let is_key = first.attrs.pk.is_present()
-        || first.attrs.sk.is_present()
-        || !first.attrs.gsi.is_empty()
-        || !first.attrs.lsi.is_empty();
-    if is_key {
+    if is_key(first) {
         errors.push(error(
             span,
             format!(
@@ -215,6 +213,96 @@ fn ttl_field(fields: &[NamedField<'_>], errors: &mut Accumulator) -> Option<Stri
         errors.push(error(first.attrs.ty.span(), problem));
     }
     Some(first.attribute.clone())
+}
+
+/// True when the field is a key of the table or of an index.
+fn is_key(field: &NamedField<'_>) -> bool {
+    field.attrs.pk.is_present()
+        || field.attrs.sk.is_present()
+        || !field.attrs.gsi.is_empty()
+        || !field.attrs.lsi.is_empty()
+}
+
+/// At most one field is the version: an integer (or an `Option` of one) that serde writes as
+/// a number, and no key or time to live, since it changes with every write.
+fn version_field(fields: &[NamedField<'_>], errors: &mut Accumulator) -> Option<VersionField> {
+    let mut marked = fields.iter().filter(|f| f.attrs.version.is_present());
+    let first = marked.next()?;
+    for extra in marked {
+        errors.push(error(
+            extra.attrs.version.span(),
+            format!(
+                "a second `#[dynamo(version)]`: `{}` is already the version; a table checks one, \
+                 so remove this one",
+                first.ident
+            ),
+        ));
+    }
+    let span = first.attrs.version.span();
+    let mut valid = true;
+    let mut refuse = |span: Span, message: String| {
+        errors.push(error(span, message));
+        valid = false;
+    };
+    if is_key(first) {
+        refuse(
+            span,
+            format!(
+                "`{}` is a key and cannot also be the version: a key never changes and a version \
+                 changes with every write; give the version a field of its own, e.g. \
+                 `#[dynamo(version)] version: u64`",
+                first.ident
+            ),
+        );
+    }
+    if first.attrs.ttl.is_present() {
+        refuse(
+            span,
+            format!(
+                "`{}` cannot be both the time to live and the version: give each a field of its \
+                 own",
+                first.ident
+            ),
+        );
+    }
+    if let Some(skip) = first.serde.skip.or(first.serde.flatten) {
+        refuse(
+            skip,
+            "the version must be written and read as its own attribute: remove the serde `skip` \
+             / `flatten`"
+                .to_owned(),
+        );
+    }
+    if first.serde.with.is_some() {
+        refuse(
+            span,
+            format!(
+                "`{}` is the version, and a `serde(with)` may write it as something other than \
+                 a number, which the version check compares with: remove the `with`",
+                first.ident
+            ),
+        );
+    }
+    let ty = option_inner(&first.attrs.ty).unwrap_or(&first.attrs.ty);
+    let integer = matches!(
+        type_name(ty).as_deref(),
+        Some("u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize")
+    );
+    if !integer {
+        refuse(
+            ty.span(),
+            format!(
+                "`{}` is marked `version`, so it must be an integer: a version counts the item's \
+                 writes; use `u64` (or another integer type, or an `Option` of one)",
+                first.ident
+            ),
+        );
+    }
+    valid.then(|| VersionField {
+        ident: first.ident.clone(),
+        ty: first.attrs.ty.clone(),
+        attribute: first.attribute.clone(),
+    })
 }
 
 /// A field marked `set` is a collection of strings, numbers or `Binary`, serialized with the

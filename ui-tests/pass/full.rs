@@ -30,6 +30,9 @@ pub struct Event {
     #[serde(skip)]
     cached: Vec<u8>,
     payload: std::collections::HashMap<String, f64>,
+    #[dynamo(version)]
+    #[serde(default)]
+    revision: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize, DynamoTable)]
@@ -49,6 +52,7 @@ fn main() {
     assert_eq!(Event::DEFAULT_PAGE_SIZE, 50);
     assert_eq!(Event::BATCH_RETRIES_CONFIG.max_retries, 3);
     assert_eq!(Event::INDEXES.len(), 5);
+    assert_eq!(Event::VERSION.map(|v| (v.attribute, v.max)), Some(("revision", u64::from(u32::MAX))));
     assert_eq!(EventByKindAndDayIndex::SORT_KEY, Some("d"));
     assert_eq!(<EventByDigestIndex as DynamoIndex>::NAME, "by_digest");
     let _key: EventKey = EventKey { tenant_id: TenantId("t".into()), sequence: 1 };

@@ -4,6 +4,7 @@ use aws_sdk_dynamodb::operation::{delete_item::DeleteItemOutput, put_item::PutIt
 use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 
 use super::TableRef;
+use super::version::{Overwrite, VersionCheck, checked_condition, checked_put};
 use super::write_outcome::{Produces, settle};
 use crate::codec::item::{decode, encode, is_expired};
 use crate::codec::key::key_map;
@@ -21,7 +22,8 @@ pub(crate) async fn put<T: DynamoTable>(
     item: &T,
     condition: Option<Bound>,
 ) -> Result<PutItemOutput> {
-    let attributes = encode(&table.name, item)?;
+    let mut attributes = encode(&table.name, item)?;
+    let (condition, version) = checked_put(&table.name, item, &mut attributes, condition)?;
     check_item_size(&table.name, key_names::<T>(), &attributes)?;
     // What a conditional put leaves, to recognise it if a retry finds it applied.
     let produces = match condition {
@@ -50,9 +52,18 @@ pub(crate) async fn put<T: DynamoTable>(
         .observed_by(&table.conn, "PutItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    settle(result, &log, &table.name, "PutItem", &produces, || {
+    let result = settle(result, &log, &table.name, "PutItem", &produces, || {
         PutItemOutput::builder().build()
-    })
+    });
+    explained(result, version.as_ref())
+}
+
+/// A write's result, its failed condition reported as a version conflict where it is one.
+pub(crate) fn explained<O>(result: Result<O>, version: Option<&VersionCheck>) -> Result<O> {
+    match version {
+        Some(version) => result.map_err(|e| version.explain(e)),
+        None => result,
+    }
 }
 
 /// Gets the item with this key (eventually consistent), with the capacity the read consumed.
@@ -80,14 +91,18 @@ pub(crate) async fn get<T: DynamoTable>(
     Ok((item, capacity))
 }
 
-/// Deletes the item with this key, under `condition` if there is one.
+/// Deletes the item with this key, under `condition` if there is one, and at the `version`
+/// expected (which a table with a version attribute requires).
 pub(crate) async fn delete<T: DynamoTable>(
     table: &TableRef,
     pk: &T::PK,
     sk: Option<&T::SK>,
     condition: Option<Bound>,
+    version: Option<VersionCheck>,
 ) -> Result<DeleteItemOutput> {
     let key = key_map::<T>(&table.name, pk, sk)?;
+    let condition =
+        checked_condition::<T>(&table.name, Overwrite::Delete, condition, version.as_ref())?;
     let all_old = condition
         .as_ref()
         .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
@@ -110,12 +125,13 @@ pub(crate) async fn delete<T: DynamoTable>(
         .observed_by(&table.conn, "DeleteItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    settle(
+    let result = settle(
         result,
         &log,
         &table.name,
         "DeleteItem",
         &Produces::Nothing,
         || DeleteItemOutput::builder().build(),
-    )
+    );
+    explained(result, version.as_ref())
 }

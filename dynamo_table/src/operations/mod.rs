@@ -3,6 +3,7 @@
 //!
 //! - [`item`]: put, get, delete, with or without a condition;
 //! - [`update`]: partial updates, attribute removal, atomic increments;
+//! - [`version`]: the check and bump of version attributes, for every write;
 //! - [`read`]: queries and scans, as pages, counts and streams, and their cursors;
 //! - [`batch`]: batch gets and writes that account for every item;
 //! - [`admin`]: creating, waiting for and deleting tables.
@@ -13,6 +14,7 @@ pub(crate) mod item;
 pub mod read;
 pub mod transact;
 pub(crate) mod update;
+pub(crate) mod version;
 pub(crate) mod write_outcome;
 
 use crate::request::connection::Connection;

@@ -19,6 +19,7 @@ use aws_sdk_dynamodb::types::{
 use serde::Serialize;
 
 use super::update::{increment_expression, patch_expression};
+use super::version::{Overwrite, VersionCheck, checked_condition, checked_put};
 use crate::codec::item::{decode, encode};
 use crate::codec::key::{describe_key, key_map};
 use crate::codec::size::{check_item_size, item_size};
@@ -43,6 +44,8 @@ struct Action {
     /// Bytes the action counts toward the 4 MB limit (the item of a put, the key otherwise).
     size: usize,
     request: TransactWriteItem,
+    /// The version check of a versioned write, to name a conflict if it is canceled.
+    version: Option<VersionCheck>,
 }
 
 impl Action {
@@ -55,7 +58,13 @@ impl Action {
             names: key_names::<T>(),
             key,
             request,
+            version: None,
         }
+    }
+
+    fn checking(mut self, version: Option<VersionCheck>) -> Action {
+        self.version = version;
+        self
     }
 }
 
@@ -148,7 +157,8 @@ impl TransactWrite {
         self
     }
 
-    /// Puts `item`, replacing any item with its key.
+    /// Puts `item`, replacing any item with its key; a versioned item (`#[dynamo(version)]`)
+    /// checks and bumps its version, as [`Table::put`](crate::Table::put) does.
     pub fn put<T: DynamoTable>(self, item: &T) -> Self {
         let action = put_action(&self.conn, item, None);
         self.push(action)
@@ -165,9 +175,24 @@ impl TransactWrite {
         self.push(action)
     }
 
-    /// Sets the attributes of `patch` on the item with this key (`None`s skipped).
+    /// Sets the attributes of `patch` on the item with this key (`None`s skipped). Refused on
+    /// a table with a version attribute: use [`update_if_version`](Self::update_if_version).
     pub fn update<T: DynamoTable>(self, key: impl IntoKey<T>, patch: impl Serialize) -> Self {
-        let action = update_action::<T>(&self.conn, key, patch, None);
+        let action = update_action::<T>(&self.conn, key, patch, None, None);
+        self.push(action)
+    }
+
+    /// [`update`](Self::update) of a versioned item, applied only at `version` and bumping it,
+    /// as [`Table::update_if_version`](crate::Table::update_if_version) does.
+    pub fn update_if_version<T: DynamoTable>(
+        self,
+        key: impl IntoKey<T>,
+        version: u64,
+        patch: impl Serialize,
+    ) -> Self {
+        let table = self.conn.table_name::<T>();
+        let action = VersionCheck::expecting::<T>(&table, version, "update_if_version")
+            .and_then(|check| update_action::<T>(&self.conn, key, patch, None, Some(check)));
         self.push(action)
     }
 
@@ -180,7 +205,7 @@ impl TransactWrite {
         values: impl Serialize,
     ) -> Self {
         let action = bind(condition, values)
-            .and_then(|c| update_action::<T>(&self.conn, key, patch, Some(c)));
+            .and_then(|c| update_action::<T>(&self.conn, key, patch, Some(c), None));
         self.push(action)
     }
 
@@ -190,9 +215,18 @@ impl TransactWrite {
         self.push(action)
     }
 
-    /// Deletes the item with this key.
+    /// Deletes the item with this key. Refused on a table with a version attribute: use
+    /// [`delete_if_version`](Self::delete_if_version).
     pub fn delete<T: DynamoTable>(self, key: impl IntoKey<T>) -> Self {
-        let action = delete_action::<T>(&self.conn, key, None);
+        let action = delete_action::<T>(&self.conn, key, None, None);
+        self.push(action)
+    }
+
+    /// Deletes the versioned item with this key, only at `version`.
+    pub fn delete_if_version<T: DynamoTable>(self, key: impl IntoKey<T>, version: u64) -> Self {
+        let table = self.conn.table_name::<T>();
+        let action = VersionCheck::expecting::<T>(&table, version, "delete_if_version")
+            .and_then(|check| delete_action::<T>(&self.conn, key, None, Some(check)));
         self.push(action)
     }
 
@@ -203,8 +237,8 @@ impl TransactWrite {
         condition: impl IntoExpression,
         values: impl Serialize,
     ) -> Self {
-        let action =
-            bind(condition, values).and_then(|c| delete_action::<T>(&self.conn, key, Some(c)));
+        let action = bind(condition, values)
+            .and_then(|c| delete_action::<T>(&self.conn, key, Some(c), None));
         self.push(action)
     }
 
@@ -241,6 +275,7 @@ impl TransactWrite {
             None => new_token(),
         };
         let tables = table_list(self.actions.iter().map(|a| a.table.as_str()));
+        let versions: Vec<Option<VersionCheck>> = self.actions.iter().map(|a| a.version).collect();
         let items: Vec<TransactWriteItem> = self.actions.into_iter().map(|a| a.request).collect();
         let conn = self.conn;
         let log = AttemptLog::default();
@@ -300,8 +335,24 @@ impl TransactWrite {
         if log.unanswered() > 0 && !definite {
             return Err(log.maybe_applied(error, "TransactWriteItems", tables));
         }
-        Err(error)
+        Err(name_version_conflicts(error, &versions))
     }
+}
+
+/// A canceled transaction's failed conditions on versioned actions, with the versions expected
+/// and found where they differ.
+fn name_version_conflicts(mut error: Error, versions: &[Option<VersionCheck>]) -> Error {
+    if let Error::TransactionCanceled { reasons, .. } = &mut error {
+        for reason in reasons.iter_mut() {
+            if reason.code != "ConditionalCheckFailed" {
+                continue;
+            }
+            if let Some(Some(check)) = versions.get(reason.position) {
+                reason.version = check.mismatch(&reason.item);
+            }
+        }
+    }
+    error
 }
 
 /// A condition checked and bound with its values.
@@ -337,7 +388,8 @@ fn put_action<T: DynamoTable>(
     condition: Option<Bound>,
 ) -> Result<Action> {
     let table = conn.table_name::<T>();
-    let attributes = encode(&table, item)?;
+    let mut attributes = encode(&table, item)?;
+    let (condition, version) = checked_put(&table, item, &mut attributes, condition)?;
     check_item_size(&table, key_names::<T>(), &attributes)?;
     let key: Item = key_names::<T>()
         .iter()
@@ -360,6 +412,7 @@ fn put_action<T: DynamoTable>(
         key,
         size,
         request: TransactWriteItem::builder().put(put).build(),
+        version,
     })
 }
 
@@ -368,10 +421,11 @@ fn update_action<T: DynamoTable>(
     key: impl IntoKey<T>,
     patch: impl Serialize,
     condition: Option<Bound>,
+    version: Option<VersionCheck>,
 ) -> Result<Action> {
     let (table, key) = keyed::<T>(conn, key)?;
-    let update = patch_expression::<T>(&table, &key, patch, condition.as_ref())?;
-    updating::<T>(table, key, update.into_parts(condition))
+    let update = patch_expression::<T>(&table, &key, patch, condition, version.as_ref())?;
+    updating::<T>(table, key, update.into_parts()).map(|a| a.checking(version))
 }
 
 fn increment_action<T: DynamoTable>(
@@ -381,7 +435,7 @@ fn increment_action<T: DynamoTable>(
 ) -> Result<Action> {
     let (table, key) = keyed::<T>(conn, key)?;
     let update = increment_expression::<T>(&table, amounts)?;
-    updating::<T>(table, key, update.into_parts(None))
+    updating::<T>(table, key, update.into_parts())
 }
 
 /// An update action from its expression's parts: text, condition, names, values.
@@ -414,8 +468,10 @@ fn delete_action<T: DynamoTable>(
     conn: &Connection,
     key: impl IntoKey<T>,
     condition: Option<Bound>,
+    version: Option<VersionCheck>,
 ) -> Result<Action> {
     let (table, key) = keyed::<T>(conn, key)?;
+    let condition = checked_condition::<T>(&table, Overwrite::Delete, condition, version.as_ref())?;
     let (text, names, values): ConditionParts = Bound::request_parts(condition);
     let delete = Delete::builder()
         .table_name(&table)
@@ -427,7 +483,7 @@ fn delete_action<T: DynamoTable>(
         .build()
         .map_err(|e| request_shape("delete", e))?;
     let request = TransactWriteItem::builder().delete(delete).build();
-    Ok(Action::on_key::<T>(table, key, request))
+    Ok(Action::on_key::<T>(table, key, request).checking(version))
 }
 
 fn check_action<T: DynamoTable>(

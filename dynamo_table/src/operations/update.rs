@@ -6,6 +6,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 use serde::Serialize;
 
 use super::TableRef;
+use super::item::explained;
+use super::version::{Overwrite, VersionCheck, checked_condition, refuse_version_attribute};
 use super::write_outcome::{Produces, settle};
 use crate::codec::item::{check_value, to_attribute_value};
 use crate::codec::key::{Item, key_map};
@@ -16,11 +18,13 @@ use crate::request::capacity::{self, Side};
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
 
-/// An update expression under construction: its clauses and the library's placeholders.
+/// An update expression under construction: its clauses, its condition and the library's
+/// placeholders.
 pub(crate) struct UpdateExpression {
     set: Vec<String>,
     remove: Vec<String>,
     add: Vec<String>,
+    condition: Option<Bound>,
     placeholders: LibraryPlaceholders,
     /// The attributes the update leaves, to recognise it if a retry finds it applied;
     /// `None` once an `ADD` makes the result depend on what was there.
@@ -28,26 +32,56 @@ pub(crate) struct UpdateExpression {
 }
 
 impl UpdateExpression {
-    /// An empty update whose placeholders cannot collide with `condition`'s.
-    fn new(condition: Option<&Bound>) -> Self {
+    /// An empty update under `condition`, whose placeholders cannot collide with the
+    /// condition's.
+    fn new(condition: Option<Bound>) -> Self {
         UpdateExpression {
             set: Vec::new(),
             remove: Vec::new(),
             add: Vec::new(),
-            placeholders: LibraryPlaceholders::avoiding(condition),
+            placeholders: LibraryPlaceholders::avoiding(condition.as_ref()),
+            condition,
             produces: Some(Vec::new()),
         }
     }
 
-    /// The expression's text, and every name and value it and `condition` use.
-    pub(crate) fn into_parts(self, condition: Option<Bound>) -> UpdateParts {
+    /// Sets `attribute` to `value`.
+    fn set(&mut self, attribute: &str, value: AttributeValue) {
+        if let Some(produces) = &mut self.produces {
+            produces.push((attribute.to_owned(), Some(value.clone())));
+        }
+        let name = self.placeholders.name(attribute);
+        let value = self.placeholders.value(value);
+        self.set.push(format!("{name} = {value}"));
+    }
+
+    /// Adds `amount` to the number `attribute`.
+    fn add(&mut self, attribute: &str, amount: i64) {
+        let name = self.placeholders.name(attribute);
+        let value = self
+            .placeholders
+            .value(AttributeValue::N(amount.to_string()));
+        self.add.push(format!("{name} {value}"));
+        self.produces = None;
+    }
+
+    /// Adds 1 to `T`'s version attribute, if it has one: for writes that do not overwrite
+    /// what was read, and so need not check it.
+    fn bump_version<T: DynamoTable>(&mut self) {
+        if let Some(version) = T::VERSION {
+            self.add(version.attribute, 1);
+        }
+    }
+
+    /// The expression's text, its condition's, and every name and value they use.
+    pub(crate) fn into_parts(self) -> UpdateParts {
         let text = self.text();
         let LibraryPlaceholders {
             mut names,
             mut values,
             ..
         } = self.placeholders;
-        let condition = condition.map(|c| {
+        let condition = self.condition.map(|c| {
             names.extend(c.names);
             values.extend(c.values);
             c.text
@@ -98,28 +132,35 @@ fn refuse_key_attribute<T: DynamoTable>(table: &str, attribute: &str, what: &str
 }
 
 /// Sets the attributes of `patch` on the item with this key (a `None` / `null` is skipped, not
-/// written as NULL), under `condition` if there is one. Key attributes may appear only with the
-/// item's own key values.
+/// written as NULL), under `condition` if there is one, and at the `version` expected (which a
+/// table with a version attribute requires). Key attributes may appear only with the item's
+/// own key values.
 pub(crate) async fn update<T: DynamoTable>(
     table: &TableRef,
     pk: &T::PK,
     sk: Option<&T::SK>,
     patch: impl Serialize,
     condition: Option<Bound>,
+    version: Option<VersionCheck>,
 ) -> Result<UpdateItemOutput> {
     let key = key_map::<T>(&table.name, pk, sk)?;
-    let update = patch_expression::<T>(&table.name, &key, patch, condition.as_ref())?;
-    send(table, key, update, condition).await
+    let update = patch_expression::<T>(&table.name, &key, patch, condition, version.as_ref())?;
+    let result = send(table, key, update).await;
+    explained(result, version.as_ref())
 }
 
 /// The `SET` expression of a patch (a struct or map of attribute names to values; `None`s and
-/// unchanged keys skipped) on the item `key`, its placeholders clear of `condition`'s.
+/// unchanged keys skipped) on the item `key`, under `condition`; with a `version`, also under
+/// its check, and setting the next version. The patch may carry the expected version itself
+/// (a whole item read from the table does), and no other.
 pub(crate) fn patch_expression<T: DynamoTable>(
     table: &str,
     key: &Item,
     patch: impl Serialize,
-    condition: Option<&Bound>,
+    condition: Option<Bound>,
+    version: Option<&VersionCheck>,
 ) -> Result<UpdateExpression> {
+    let condition = checked_condition::<T>(table, Overwrite::Update, condition, version)?;
     let patch = to_attribute_value(table, "update patch", patch)?;
     let AttributeValue::M(patch) = patch else {
         return Err(Error::invalid(
@@ -143,13 +184,14 @@ pub(crate) fn patch_expression<T: DynamoTable>(
             }
             refuse_key_attribute::<T>(table, &attribute, "change")?;
         }
-        check_value(table, &format!("the update of `{attribute}`"), &value)?;
-        if let Some(produces) = &mut update.produces {
-            produces.push((attribute.clone(), Some(value.clone())));
+        if let Some(version) = version.filter(|v| v.attribute() == attribute) {
+            if value == AttributeValue::N(version.expected().to_string()) {
+                continue;
+            }
+            refuse_version_attribute::<T>(table, &attribute, "set")?;
         }
-        let name = update.placeholders.name(&attribute);
-        let value = update.placeholders.value(value);
-        update.set.push(format!("{name} = {value}"));
+        check_value(table, &format!("the update of `{attribute}`"), &value)?;
+        update.set(&attribute, value);
     }
     if update.set.is_empty() {
         return Err(Error::invalid(
@@ -159,6 +201,9 @@ pub(crate) fn patch_expression<T: DynamoTable>(
                  is null or a key): give at least one attribute a value"
             ),
         ));
+    }
+    if let Some(version) = version {
+        update.set(version.attribute(), version.next_value());
     }
     Ok(update)
 }
@@ -180,13 +225,15 @@ pub(crate) async fn remove_attributes<T: DynamoTable>(
     let mut update = UpdateExpression::new(None);
     for attribute in attributes {
         refuse_key_attribute::<T>(&table.name, attribute, "remove")?;
+        refuse_version_attribute::<T>(&table.name, attribute, "remove")?;
         if let Some(produces) = &mut update.produces {
             produces.push(((*attribute).to_owned(), None));
         }
         let name = update.placeholders.name(attribute);
         update.remove.push(name);
     }
-    send(table, key, update, None).await
+    update.bump_version::<T>();
+    send(table, key, update).await
 }
 
 /// Adds each amount to its numeric attribute, atomically, in one request; a missing attribute
@@ -199,12 +246,13 @@ pub(crate) async fn increment<T: DynamoTable>(
 ) -> Result<UpdateItemOutput> {
     let key = key_map::<T>(&table.name, pk, sk)?;
     let update = increment_expression::<T>(&table.name, increments)?;
-    send(table, key, update, None)
+    send(table, key, update)
         .await
         .map_err(|error| name_increments(error, increments))
 }
 
-/// The `ADD` expression adding each amount to its attribute.
+/// The `ADD` expression adding each amount to its attribute (and 1 to the version, if the
+/// table has one).
 pub(crate) fn increment_expression<T: DynamoTable>(
     table: &str,
     increments: &[(&str, i64)],
@@ -218,19 +266,16 @@ pub(crate) fn increment_expression<T: DynamoTable>(
     let mut update = UpdateExpression::new(None);
     for (attribute, amount) in increments {
         refuse_key_attribute::<T>(table, attribute, "increment")?;
+        refuse_version_attribute::<T>(table, attribute, "increment")?;
         if update.placeholders.names.values().any(|a| a == attribute) {
             return Err(Error::invalid(
                 InvalidReason::DuplicateAttribute,
                 format!("`{attribute}` appears twice in one increment: add the amounts into one"),
             ));
         }
-        let name = update.placeholders.name(attribute);
-        let value = update
-            .placeholders
-            .value(AttributeValue::N(amount.to_string()));
-        update.add.push(format!("{name} {value}"));
-        update.produces = None;
+        update.add(attribute, *amount);
     }
+    update.bump_version::<T>();
     Ok(update)
 }
 
@@ -263,21 +308,20 @@ async fn send(
     table: &TableRef,
     key: Item,
     mut update: UpdateExpression,
-    condition: Option<Bound>,
 ) -> Result<UpdateItemOutput> {
     let produces = match update.produces.take() {
         Some(attributes) => Produces::Attributes(attributes),
         None => Produces::Unknown,
     };
-    let all_old = condition
-        .as_ref()
-        .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
     let UpdateParts {
         text,
         condition: condition_text,
         names,
         values,
-    } = update.into_parts(condition);
+    } = update.into_parts();
+    let all_old = condition_text
+        .as_ref()
+        .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
     let log = AttemptLog::default();
     let result = table
         .conn

@@ -130,6 +130,8 @@ fn cancellation_reasons_of(err: &dyn Any) -> Vec<CancellationReason> {
             code: r.code().unwrap_or("None").to_owned(),
             message: r.message().map(str::to_owned),
             item: CurrentItem::new(r.item().cloned()),
+            // Set by the transaction, which knows which actions are versioned.
+            version: None,
         })
         .collect()
 }

@@ -1,5 +1,6 @@
 //! The schema layer: a table as Rust types and data. The [`DynamoTable`] trait, the key types,
-//! the indexes and the batch retry settings a table declares. Every other layer reads it.
+//! the indexes, the version attribute and the batch retry settings a table declares. Every
+//! other layer reads it.
 
 pub mod attribute;
 mod index;
@@ -8,6 +9,7 @@ mod key;
 mod retry_config;
 mod table;
 pub(crate) mod ttl;
+mod version;
 
 pub use index::{IndexKind, IndexSchema, KeyAttribute};
 pub(crate) use index_types::index_key_names;
@@ -18,3 +20,4 @@ pub use retry_config::RetryConfig;
 pub(crate) use table::key_names;
 pub use table::{DynamoTable, IntoKey, KeyOf};
 pub use ttl::Ttl;
+pub use version::{VersionNumber, VersionSchema};

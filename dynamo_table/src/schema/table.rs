@@ -16,6 +16,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use super::index::IndexSchema;
 use super::key::{KeyNames, KeyValue};
 use super::retry_config::RetryConfig;
+use super::version::VersionSchema;
 use crate::compat::{
     self, BatchReadOutput, BatchWriteOutput, CompositeKey, Cursor, IntoExpression, OutputItems,
     Result, SortCondition,
@@ -82,6 +83,10 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     /// The attribute DynamoDB's time to live reads (`#[dynamo(ttl)]`): the table is created with
     /// TTL enabled on it, and reads leave out items whose time has passed.
     const TTL_ATTRIBUTE: Option<&'static str> = None;
+    /// The version attribute (`#[dynamo(version)]`), for optimistic locking: puts, updates and
+    /// deletes name the version they expect and write the next one, and batch writes, which
+    /// cannot check it, refuse the table. See [`Table::put`](crate::Table::put).
+    const VERSION: Option<VersionSchema> = None;
 
     /// This item's partition key.
     fn partition_key(&self) -> Self::PK;
@@ -89,6 +94,13 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     /// This item's sort key (`None` when the table has none).
     fn sort_key(&self) -> Option<Self::SK> {
         None
+    }
+
+    /// The version this item was read at, for a table with a [`VERSION`](Self::VERSION): 0 for
+    /// an item never written; `None` when the field holds no version (a negative number). The
+    /// derive implements it; a hand-written impl that sets `VERSION` must too.
+    fn version(&self) -> Option<u64> {
+        Some(0)
     }
 
     /// The partition key's attribute name (the published API's accessor).

@@ -16,6 +16,7 @@ use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::TableRef;
+use crate::operations::version::refuse_unchecked;
 use crate::request::attempts::AttemptLog;
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
@@ -158,6 +159,8 @@ pub struct BatchWrite {
     entries: Vec<Entry>,
     /// Writes refused before sending, by index.
     refused: Vec<(usize, Error)>,
+    /// Why the whole batch is refused: it writes a table with a version attribute.
+    versioned: Option<Error>,
     retry: Option<RetryConfig>,
 }
 
@@ -167,6 +170,7 @@ impl BatchWrite {
             conn,
             entries: Vec::new(),
             refused: Vec::new(),
+            versioned: None,
             retry: None,
         }
     }
@@ -202,9 +206,21 @@ impl BatchWrite {
         self.entries.is_empty()
     }
 
+    /// Takes `T`'s retry settings if none are set yet, and notes a version attribute, which
+    /// refuses the batch.
     fn adopt_defaults<T: DynamoTable>(&mut self) {
         if self.retry.is_none() {
             self.retry = Some(T::BATCH_RETRIES_CONFIG);
+        }
+        if self.versioned.is_none()
+            && let Err(error) = refuse_unchecked::<T>(
+                &self.conn.table_name::<T>(),
+                "BatchWriteItem (which takes no conditions)",
+                "write its items one by one (`put`, `delete_if_version`), or together in a \
+                 transaction (`DynamoClient::transact_write`)",
+            )
+        {
+            self.versioned = Some(error);
         }
     }
 
@@ -263,10 +279,14 @@ impl BatchWrite {
 
     /// Sends every write and reports what became of each.
     ///
-    /// Returns `Err` only when the batch is contradictory (a put and a delete of the same key),
-    /// before anything is sent. Everything else, including invalid items, throttling and network
-    /// failures, is reported per write in the [`BatchWriteReport`].
+    /// Returns `Err` only when the batch is contradictory (a put and a delete of the same key)
+    /// or writes a table with a version attribute (`BatchWriteItem` cannot check versions),
+    /// before anything is sent. Everything else, including invalid items, throttling and
+    /// network failures, is reported per write in the [`BatchWriteReport`].
     pub async fn execute(self) -> Result<BatchWriteReport> {
+        if let Some(error) = self.versioned {
+            return Err(error);
+        }
         let started = Instant::now();
         let retry = self.retry.unwrap_or_else(RetryConfig::batch_default);
         let mut outcomes: Vec<Option<WriteOutcome>> = vec![None; self.entries.len()];
