@@ -233,6 +233,11 @@ async fn with_answers_lost_after_the_write_every_item_is_written_not_written_or_
             "reported not written, but stored: {:?}",
             failed.value
         );
+        assert!(!failed.error.may_have_been_applied(), "{}", failed.error);
+    }
+    // The error of each agrees with its list, whatever the last call failed with.
+    for unknown in &result.unknown {
+        assert!(unknown.error.may_have_been_applied(), "{}", unknown.error);
     }
 }
 

@@ -1,6 +1,8 @@
 //! The one error type of the crate, the kinds its variants fall into, and the reasons input is
 //! refused before anything is sent.
 
+use std::sync::Arc;
+
 /// A boxed error kept as the [`source`](std::error::Error::source) of an [`Error`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -260,13 +262,13 @@ pub enum Error {
         table: String,
         /// The DynamoDB operation, e.g. `UpdateItem`.
         operation: &'static str,
-        /// Attempts sent.
+        /// Attempts sent (for an item of a batch: the calls that carried its chunk).
         attempts: u32,
-        /// Attempts that got no answer, or a 5xx.
+        /// Attempts that got no answer, or a 5xx (for a batch: such calls).
         unanswered: u32,
         /// How the last attempt failed.
         #[source]
-        source: Box<Error>,
+        source: Arc<Error>,
     },
 
     /// DynamoDB canceled a transaction: nothing of it was applied. `reasons` has one entry per

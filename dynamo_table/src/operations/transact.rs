@@ -324,17 +324,7 @@ impl TransactWrite {
                 attempts: log.attempts(),
             },
         };
-        // A cancellation or a refusal of the request itself is definite: DynamoDB would have
-        // replayed the first attempt's success for this token had it been applied.
-        let definite = matches!(
-            error,
-            Error::TransactionCanceled { .. }
-                | Error::Validation { .. }
-                | Error::InvalidInput { .. }
-        );
-        if log.unanswered() > 0 && !definite {
-            return Err(log.maybe_applied(error, "TransactWriteItems", tables));
-        }
+        let error = log.judge(error, "TransactWriteItems", tables);
         Err(name_version_conflicts(error, &versions))
     }
 }

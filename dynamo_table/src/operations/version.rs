@@ -10,6 +10,8 @@
 //! refused on such a table; increments and removals, which do not overwrite what was read,
 //! bump the version without checking it.
 
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::codec::key::Item;
@@ -171,7 +173,11 @@ impl VersionCheck {
                 operation,
                 attempts,
                 unanswered,
-                source: Box::new(self.explain(*source)),
+                // Unshared when it was just made, as it is here.
+                source: match Arc::try_unwrap(source) {
+                    Ok(inner) => Arc::new(self.explain(inner)),
+                    Err(shared) => shared,
+                },
             },
             other => other,
         }

@@ -61,16 +61,8 @@ pub(crate) fn settle<O>(
         Ok(output) => return Ok(output),
         Err(error) => error,
     };
-    // No attempt went unanswered, or the request itself was refused (which every attempt was).
-    if log.unanswered() == 0
-        || matches!(
-            error,
-            Error::Validation { .. } | Error::InvalidInput { .. } | Error::Serialization { .. }
-        )
-    {
-        return Err(error);
-    }
     if let Error::ConditionalCheckFailed { current, .. } = &error
+        && log.unanswered() > 0
         && log.retried()
         && produces.matches(current.get())
     {
@@ -81,5 +73,5 @@ pub(crate) fn settle<O>(
         );
         return Ok(applied());
     }
-    Err(log.maybe_applied(error, operation, table.to_owned()))
+    Err(log.judge(error, operation, table.to_owned()))
 }

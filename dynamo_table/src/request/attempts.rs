@@ -41,21 +41,35 @@ impl AttemptLog {
         self.attempts() > 1
     }
 
-    /// `error`, the last attempt's, as [`Error::MaybeApplied`] with this log's counts.
-    pub(crate) fn maybe_applied(
-        &self,
-        error: Error,
-        operation: &'static str,
-        table: String,
-    ) -> Error {
+    /// The error a write call ends with, `error` being its last attempt's: as
+    /// [`Error::MaybeApplied`] (with this log's counts) when an attempt went unanswered, unless
+    /// `error` itself shows that nothing was applied.
+    pub(crate) fn judge(&self, error: Error, operation: &'static str, table: String) -> Error {
+        if self.unanswered() == 0 || refused_outright(&error) {
+            return error;
+        }
         Error::MaybeApplied {
             table,
             operation,
             attempts: self.attempts(),
             unanswered: self.unanswered(),
-            source: Box::new(error),
+            source: Arc::new(error),
         }
     }
+}
+
+/// True for an error that every attempt of the same request would have met, so that none of
+/// them was applied: a request refused as invalid (by DynamoDB or before sending), an item
+/// that could not be written, or a canceled transaction (whose token would have replayed an
+/// earlier attempt's success).
+fn refused_outright(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Validation { .. }
+            | Error::InvalidInput { .. }
+            | Error::Serialization { .. }
+            | Error::TransactionCanceled { .. }
+    )
 }
 
 impl Intercept for AttemptLog {
@@ -86,5 +100,56 @@ impl Intercept for AttemptLog {
             self.0.unanswered.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(attempts: u32, unanswered: u32) -> AttemptLog {
+        let log = AttemptLog::default();
+        log.0.attempts.store(attempts, Ordering::Relaxed);
+        log.0.unanswered.store(unanswered, Ordering::Relaxed);
+        log
+    }
+
+    fn throttled() -> Error {
+        Error::Throttled {
+            table: "t".into(),
+            operation: "PutItem",
+            code: "ThrottlingException".into(),
+            source: "throttled".into(),
+        }
+    }
+
+    fn invalid() -> Error {
+        Error::Validation {
+            table: "t".into(),
+            operation: "PutItem",
+            message: "bad".into(),
+            source: "bad".into(),
+        }
+    }
+
+    #[test]
+    fn only_an_unanswered_attempt_makes_an_outcome_unknown() {
+        assert!(
+            !log(3, 0)
+                .judge(throttled(), "PutItem", "t".into())
+                .may_have_been_applied()
+        );
+        let judged = log(3, 1).judge(throttled(), "PutItem", "t".into());
+        assert!(judged.may_have_been_applied());
+        assert!(judged.is_throttled(), "the kind is the last attempt's");
+    }
+
+    #[test]
+    fn a_refusal_every_attempt_would_meet_is_definite() {
+        assert!(
+            !log(3, 2)
+                .judge(invalid(), "PutItem", "t".into())
+                .may_have_been_applied()
+        );
     }
 }

@@ -77,12 +77,23 @@ struct Settled<O> {
     answered: bool,
 }
 
-/// Sends a chunk (request indices) until every request is settled, a call fails with an error
-/// that is not worth retrying, or `retry` runs out. Unprocessed requests and retryable errors
-/// are retried by the shared retry loop. Every index of `chunk` comes back exactly once, with
-/// its outcome: a request that ends unsettled gets `unknown` if a call that may have applied it
-/// went unanswered, and `failed` if none did.
+/// The calls of one chunk, and the requests of it that a call may have applied without saying
+/// so (it went unanswered).
+#[derive(Debug, Default)]
+struct Unanswered {
+    requests: HashSet<usize>,
+    calls: u32,
+    unanswered: u32,
+}
+
+/// Sends a chunk (request indices) of `operation` until every request is settled, a call fails
+/// with an error that is not worth retrying, or `retry` runs out. Unprocessed requests and
+/// retryable errors are retried by the shared retry loop. Every index of `chunk` comes back
+/// exactly once, with its outcome: a request that ends unsettled gets `unknown` (with an
+/// [`Error::MaybeApplied`]) if a call that may have applied it went unanswered, and `failed` if
+/// none did.
 pub(crate) async fn retry_chunk<O, F, Fut>(
+    operation: &'static str,
     chunk: Vec<usize>,
     retry: RetryConfig,
     tables: impl Fn(&[usize]) -> String,
@@ -96,27 +107,49 @@ where
 {
     let mut results = Vec::with_capacity(chunk.len());
     let mut stats = BatchStats::default();
-    // Requests a call may have applied without saying so.
-    let maybe_applied: Mutex<HashSet<usize>> = Mutex::new(HashSet::new());
-    let ended = |i: usize, error: &Arc<Error>| {
-        let unknown_outcome = error.may_have_been_applied()
-            || maybe_applied
-                .lock()
-                .map(|set| set.contains(&i))
-                .unwrap_or(true);
-        if unknown_outcome {
-            unknown(error)
+    let unanswered = Mutex::new(Unanswered::default());
+    // The outcomes of requests left unsettled by `error`: unknown where a call that carried them
+    // went unanswered (reported as `Error::MaybeApplied`, whatever the last call's error),
+    // failed otherwise.
+    let ended = |pending: Vec<usize>, error: Error| {
+        let (requests, calls, unanswered_calls) = match unanswered.lock() {
+            Ok(u) => (Some(u.requests.clone()), u.calls, u.unanswered),
+            Err(_) => (None, 0, 0),
+        };
+        let maybe = |i: &usize| requests.as_ref().is_none_or(|r| r.contains(i));
+        let error = Arc::new(error);
+        let as_unknown = if error.may_have_been_applied() || !pending.iter().any(maybe) {
+            Arc::clone(&error)
         } else {
-            failed(error)
-        }
+            Arc::new(Error::MaybeApplied {
+                table: tables(&pending),
+                operation,
+                attempts: calls,
+                unanswered: unanswered_calls,
+                source: Arc::clone(&error),
+            })
+        };
+        pending
+            .into_iter()
+            .map(|i| {
+                if error.may_have_been_applied() || maybe(&i) {
+                    (i, unknown(&as_unknown))
+                } else {
+                    (i, failed(&error))
+                }
+            })
+            .collect::<Vec<_>>()
     };
     let ended = &ended;
-    let maybe_applied_ref = &maybe_applied;
+    let unanswered_ref = &unanswered;
     let (attempts, outcome) = with_backoff(
         retry,
         chunk,
         |pending: Vec<usize>| {
             let sent = attempt(pending.clone());
+            if let Ok(mut u) = unanswered_ref.lock() {
+                u.calls += 1;
+            }
             async move {
                 let mut settled = Settled {
                     results: Vec::new(),
@@ -126,8 +159,9 @@ where
                     answered: false,
                 };
                 let mark = |indices: &[usize]| {
-                    if let Ok(mut set) = maybe_applied_ref.lock() {
-                        set.extend(indices.iter().copied());
+                    if let Ok(mut u) = unanswered_ref.lock() {
+                        u.requests.extend(indices.iter().copied());
+                        u.unanswered += 1;
                     }
                 };
                 let next = match sent.await {
@@ -159,9 +193,7 @@ where
                         }
                     }
                     Err(error) => {
-                        let error = Arc::new(error);
-                        settled.results =
-                            pending.into_iter().map(|i| (i, ended(i, &error))).collect();
+                        settled.results = ended(pending, error);
                         Attempt::Done
                     }
                 };
@@ -182,11 +214,11 @@ where
     stats.requests = attempts;
     stats.retries = attempts.saturating_sub(1);
     if let Err(GaveUp::Exhausted { pending, error }) = outcome {
-        let error = Arc::new(error.unwrap_or_else(|| Error::Unprocessed {
+        let error = error.unwrap_or_else(|| Error::Unprocessed {
             table: tables(&pending),
             attempts,
-        }));
-        results.extend(pending.into_iter().map(|i| (i, ended(i, &error))));
+        });
+        results.extend(ended(pending, error));
     }
     (results, stats)
 }

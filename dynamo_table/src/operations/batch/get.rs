@@ -72,104 +72,114 @@ async fn get_chunk<V: Send>(
     let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*requests[i].table));
     let failed = |error: &Arc<Error>| GetOutcome::Failed(Arc::clone(error));
     // A read applies nothing: a lost answer leaves it unread, not unknown.
-    retry_chunk(chunk, retry, tables, failed, failed, |pending| async move {
-        let mut by_table: HashMap<&str, Vec<Item>> = HashMap::new();
-        for &i in &pending {
-            by_table
-                .entry(&*requests[i].table)
-                .or_default()
-                .push(requests[i].key.clone());
-        }
-        let mut request_items = HashMap::with_capacity(by_table.len());
-        for (table, keys) in by_table {
-            let keys = KeysAndAttributes::builder()
-                .set_keys(Some(keys))
-                .build()
-                .map_err(|e| {
-                    Error::invalid(
-                        InvalidReason::RequestShape,
-                        format!("could not build a BatchGetItem request for table `{table}`: {e}"),
-                    )
-                })?;
-            request_items.insert(table.to_owned(), keys);
-        }
-        let (output, capacity) = conn
-            .sdk
-            .batch_get_item()
-            .set_request_items(Some(request_items))
-            .set_return_consumed_capacity(capacity::wanted())
-            .send()
-            .observed_by(conn, "BatchGetItem", &tables(&pending), Side::Read)
-            .await?;
+    retry_chunk(
+        "BatchGetItem",
+        chunk,
+        retry,
+        tables,
+        failed,
+        failed,
+        |pending| async move {
+            let mut by_table: HashMap<&str, Vec<Item>> = HashMap::new();
+            for &i in &pending {
+                by_table
+                    .entry(&*requests[i].table)
+                    .or_default()
+                    .push(requests[i].key.clone());
+            }
+            let mut request_items = HashMap::with_capacity(by_table.len());
+            for (table, keys) in by_table {
+                let keys = KeysAndAttributes::builder()
+                    .set_keys(Some(keys))
+                    .build()
+                    .map_err(|e| {
+                        Error::invalid(
+                            InvalidReason::RequestShape,
+                            format!(
+                                "could not build a BatchGetItem request for table `{table}`: {e}"
+                            ),
+                        )
+                    })?;
+                request_items.insert(table.to_owned(), keys);
+            }
+            let (output, capacity) = conn
+                .sdk
+                .batch_get_item()
+                .set_request_items(Some(request_items))
+                .set_return_consumed_capacity(capacity::wanted())
+                .send()
+                .observed_by(conn, "BatchGetItem", &tables(&pending), Side::Read)
+                .await?;
 
-        // Positions in `pending`, by key fingerprint.
-        let by_key: FastMap<&str, usize> = pending
-            .iter()
-            .enumerate()
-            .map(|(position, &i)| (requests[i].fingerprint.as_str(), position))
-            .collect();
-        let mut names: Vec<(&str, KeyNames)> = Vec::new();
-        for &i in &pending {
-            let table = &*requests[i].table;
-            if !names.iter().any(|(name, _)| *name == table) {
-                names.push((table, requests[i].key_names));
-            }
-        }
-        let names_of = |table: &str| names.iter().find(|(n, _)| *n == table).map(|(_, k)| *k);
-        let mut results = Vec::with_capacity(pending.len());
-        let mut settled = vec![false; pending.len()];
-        for (table, items) in output.responses.unwrap_or_default() {
-            let Some(key_names) = names_of(&table) else {
-                continue;
-            };
-            for item in items {
-                let position = fingerprint(&table, key_names, &item)
-                    .and_then(|fp| by_key.get(fp.as_str()).copied());
-                if let Some(position) = position
-                    && !settled[position]
-                {
-                    settled[position] = true;
-                    let outcome = match decode(item) {
-                        Ok(Some(value)) => GetOutcome::Found(value),
-                        Ok(None) => GetOutcome::NotFound,
-                        Err(error) => GetOutcome::Failed(Arc::new(error)),
-                    };
-                    results.push((pending[position], outcome));
+            // Positions in `pending`, by key fingerprint.
+            let by_key: FastMap<&str, usize> = pending
+                .iter()
+                .enumerate()
+                .map(|(position, &i)| (requests[i].fingerprint.as_str(), position))
+                .collect();
+            let mut names: Vec<(&str, KeyNames)> = Vec::new();
+            for &i in &pending {
+                let table = &*requests[i].table;
+                if !names.iter().any(|(name, _)| *name == table) {
+                    names.push((table, requests[i].key_names));
                 }
             }
-        }
-        let mut unread = Vec::new();
-        let mut unmatched = false;
-        for (table, keys) in &output.unprocessed_keys.unwrap_or_default() {
-            let key_names = names_of(table);
-            for key in keys.keys() {
-                let position = key_names
-                    .and_then(|n| fingerprint(table, n, key))
-                    .and_then(|fp| by_key.get(fp.as_str()).copied());
-                match position {
-                    Some(position) if !settled[position] => {
+            let names_of = |table: &str| names.iter().find(|(n, _)| *n == table).map(|(_, k)| *k);
+            let mut results = Vec::with_capacity(pending.len());
+            let mut settled = vec![false; pending.len()];
+            for (table, items) in output.responses.unwrap_or_default() {
+                let Some(key_names) = names_of(&table) else {
+                    continue;
+                };
+                for item in items {
+                    let position = fingerprint(&table, key_names, &item)
+                        .and_then(|fp| by_key.get(fp.as_str()).copied());
+                    if let Some(position) = position
+                        && !settled[position]
+                    {
                         settled[position] = true;
-                        unread.push(pending[position]);
+                        let outcome = match decode(item) {
+                            Ok(Some(value)) => GetOutcome::Found(value),
+                            Ok(None) => GetOutcome::NotFound,
+                            Err(error) => GetOutcome::Failed(Arc::new(error)),
+                        };
+                        results.push((pending[position], outcome));
                     }
-                    Some(_) => {}
-                    None => unmatched = true,
                 }
             }
-        }
-        for (position, &i) in pending.iter().enumerate() {
-            if settled[position] {
-                continue;
+            let mut unread = Vec::new();
+            let mut unmatched = false;
+            for (table, keys) in &output.unprocessed_keys.unwrap_or_default() {
+                let key_names = names_of(table);
+                for key in keys.keys() {
+                    let position = key_names
+                        .and_then(|n| fingerprint(table, n, key))
+                        .and_then(|fp| by_key.get(fp.as_str()).copied());
+                    match position {
+                        Some(position) if !settled[position] => {
+                            settled[position] = true;
+                            unread.push(pending[position]);
+                        }
+                        Some(_) => {}
+                        None => unmatched = true,
+                    }
+                }
             }
-            if unmatched {
-                // An unprocessed key we cannot place: read the unsettled keys again rather
-                // than call any of them missing.
-                unread.push(i);
-            } else {
-                results.push((i, GetOutcome::NotFound));
+            for (position, &i) in pending.iter().enumerate() {
+                if settled[position] {
+                    continue;
+                }
+                if unmatched {
+                    // An unprocessed key we cannot place: read the unsettled keys again rather
+                    // than call any of them missing.
+                    unread.push(i);
+                } else {
+                    results.push((i, GetOutcome::NotFound));
+                }
             }
-        }
-        Ok((results, unread, capacity, false))
-    })
+            Ok((results, unread, capacity, false))
+        },
+    )
     .await
 }
 

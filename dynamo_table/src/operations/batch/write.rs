@@ -351,6 +351,7 @@ async fn write_chunk(
     let failed = |error: &Arc<Error>| WriteOutcome::Failed(Arc::clone(error));
     let unknown = |error: &Arc<Error>| WriteOutcome::Unknown(Arc::clone(error));
     retry_chunk(
+        "BatchWriteItem",
         chunk,
         retry,
         tables,
@@ -377,10 +378,7 @@ async fn write_chunk(
                 .send()
                 .observed_by(conn, "BatchWriteItem", &tables(&pending), Side::Write)
                 .await
-                .map_err(|error| match log.unanswered() {
-                    0 => error,
-                    _ => log.maybe_applied(error, "BatchWriteItem", tables(&pending)),
-                })?;
+                .map_err(|error| log.judge(error, "BatchWriteItem", tables(&pending)))?;
             let unprocessed = output.unprocessed_items.unwrap_or_default();
             let left = match_unprocessed(entries, &pending, &unprocessed);
             let left_set: HashSet<usize> = left.iter().copied().collect();
