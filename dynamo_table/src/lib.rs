@@ -29,11 +29,11 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | the root | [`DynamoTable`] (trait and derive), [`KeyValue`] (trait and derive), [`expr!`], [`DynamoClient`], [`Table`], [`IndexTable`], [`Error`], [`Result`] |
+//! | the root | [`DynamoTable`] (trait and derive), [`DynamoDocument`] (derive), [`KeyValue`] (trait and derive), [`expr!`], [`DynamoClient`], [`Table`], [`IndexTable`], [`Error`], [`Result`] |
 //! | [`schema`] | keys ([`KeyValue`], [`Binary`](schema::Binary), [`IntoKey`](schema::IntoKey)), indexes ([`DynamoIndex`](schema::DynamoIndex), [`IndexSchema`](schema::IndexSchema)), [`RetryConfig`] |
 //! | [`read`] | [`Query`](read::Query), [`Scan`](read::Scan), [`SortCondition`](read::SortCondition), [`Cursor`](read::Cursor), [`QueryResult`](read::QueryResult) |
 //! | [`batch`] | [`BatchWrite`](batch::BatchWrite) and the results of batch calls |
-//! | [`expression`] | [`Expression`](expression::Expression): conditions and filters checked before sending |
+//! | [`expression`] | typed attribute paths ([`Path`](expression::Path)) and conditions ([`Condition`](expression::Condition)) checked by the compiler; [`Expression`](expression::Expression): written conditions and filters checked before sending |
 //! | [`transaction`] | [`TransactWrite`](transaction::TransactWrite) and [`TransactGet`](transaction::TransactGet): all-or-nothing, exactly-once writes and snapshot reads |
 //! | [`capacity`] | consumed capacity per call and process-wide counters |
 //! | [`config`] | building an SDK configuration ([`defaults`], [`config::auto_config`]) |
@@ -90,6 +90,9 @@
 //!   for [`Table::index`], and its key struct `OrderByStatusIndexKey`;
 //! - [`GSITable`] when there is exactly one global index keyed by `String`s (the published 0.x
 //!   API);
+//! - `OrderFields`, a typed path per attribute (`Order::fields().total`, a
+//!   [`Path`](expression::Path)), for conditions and filters checked against the struct:
+//!   `f.total.gt(100.0) & f.status.eq("paid")` compiles, `f.total.gt("100")` does not;
 //! - [`DynamoTable::INDEXES`]: the schema as data, which [`Table::create`] uses.
 //!
 //! Mistakes are compile errors that point at the attribute and say how to fix it:
@@ -263,6 +266,11 @@ pub use schema::DynamoTable;
 /// Derives [`DynamoTable`] for a struct with named fields. See the [crate docs](crate#the-derive).
 pub use dynamo_table_derive::DynamoTable;
 
+/// Derives [`Document`](expression::Document) for a struct stored as a map attribute inside
+/// items, so that its attributes get typed paths too (`path.fields()`); see the
+/// [trait](expression::Document).
+pub use dynamo_table_derive::DynamoDocument;
+
 /// A Rust type that can be a DynamoDB key; see the [trait](schema::KeyValue).
 pub use schema::KeyValue;
 
@@ -303,7 +311,8 @@ struct ReadmeDoctests;
 /// Items the derive's generated code uses. Not public API: no stability guarantees.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::expression::Expression;
+    pub use crate::error::Result;
+    pub use crate::expression::{Document, Expression, Field, Key, Path, Prefix, encode_value};
     pub use crate::schema::{
         DynamoIndex, DynamoTable, GSITable, IndexKind, IndexSchema, IntoKey, KeyAttribute, KeyOf,
         KeyType, KeyValue, NoSortKey, RetryConfig, VersionNumber, VersionSchema,
@@ -312,6 +321,7 @@ pub mod __private {
     pub use core::clone::Clone;
     pub use core::option::Option;
     pub use core::time::Duration;
+    pub use serde::{Serialize, Serializer};
     pub use std::borrow::ToOwned;
     pub use std::string::String;
 }

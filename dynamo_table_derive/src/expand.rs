@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use crate::attrs::crate_path;
 use crate::key_types::is_string;
 use crate::model::{IndexKind, IndexModel, KeyField, TableModel};
+use crate::paths::{FieldsCode, fields_code};
 use crate::validate::table_model;
 
 /// `#[derive(DynamoTable)]` on `proc_macro2` tokens (callable from tests): the impl, or the
@@ -140,6 +141,17 @@ fn table(model: &TableModel) -> TokenStream {
         quote!(#krate::__private::IndexSchema { name: #name, kind: #kind, partition_key: #pk, sort_key: #sk })
     });
 
+    let fields_ident = format_ident!("{}Fields", ident);
+    let prefix = format_ident!("prefix");
+    let FieldsCode {
+        declarations,
+        inits,
+    } = fields_code(krate, &quote!(#ident), &prefix, &model.paths);
+    let fields_doc = format!(
+        "Typed paths to the attributes of `{ident}` items, for conditions, filters and \
+         updates: `{ident}::fields()`."
+    );
+    let fields_fn_doc = format!("The typed paths to the attributes of `{ident}` items.");
     let key_doc = format!("The primary key of a `{ident}` item (table `{table}`).");
     let key_fn_doc = format!("This item's primary key as a [`{key_ident}`].");
     let indexes = model.indexes.iter().map(|index| index_items(model, index));
@@ -155,6 +167,12 @@ fn table(model: &TableModel) -> TokenStream {
         }
 
         #(#indexes)*
+
+        #[doc = #fields_doc]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #vis struct #fields_ident {
+            #(#declarations)*
+        }
 
         const _: () = {
             #[automatically_derived]
@@ -179,6 +197,12 @@ fn table(model: &TableModel) -> TokenStream {
 
             #[automatically_derived]
             impl #ident {
+                #[doc = #fields_fn_doc]
+                #vis fn fields() -> #fields_ident {
+                    let #prefix = #private::Prefix::root();
+                    #fields_ident { #(#inits)* }
+                }
+
                 #[doc = #key_fn_doc]
                 #vis fn key(&self) -> #key_ident {
                     #key_ident {

@@ -1,4 +1,4 @@
-//! The `#[derive(DynamoTable)]`, `#[derive(KeyValue)]` and `expr!` macros of `dynamo_table`.
+//! The `#[derive(DynamoTable)]`, `#[derive(DynamoDocument)]`, `#[derive(KeyValue)]` and `expr!` macros of `dynamo_table`.
 //! Use them through that crate, which documents them.
 //!
 //! `DynamoTable` runs in three stages, each in its own module: [`attrs`] parses the
@@ -13,11 +13,13 @@
 )]
 
 mod attrs;
+mod document;
 mod expand;
 mod expr;
 mod key_types;
 mod key_value;
 mod model;
+mod paths;
 mod serde_names;
 mod validate;
 
@@ -33,6 +35,12 @@ pub fn derive_dynamo_table(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(KeyValue, attributes(dynamo))]
 pub fn derive_key_value(input: TokenStream) -> TokenStream {
     key_value::derive_key_value(input.into()).into()
+}
+
+/// See the `dynamo_table` crate.
+#[proc_macro_derive(DynamoDocument, attributes(dynamo))]
+pub fn derive_document(input: TokenStream) -> TokenStream {
+    document::derive_document(input.into()).into()
 }
 
 /// See the `dynamo_table` crate.

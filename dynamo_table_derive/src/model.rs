@@ -2,6 +2,8 @@
 //! cannot be built invalid (a table always has its name and partition key); the checks that
 //! build it live in [`validate`](crate::validate).
 
+use crate::paths::PathField;
+
 /// A table declaration that passed every check.
 pub(crate) struct TableModel {
     pub ident: syn::Ident,
@@ -17,6 +19,8 @@ pub(crate) struct TableModel {
     pub ttl: Option<String>,
     /// The version attribute, if a field is marked `version`.
     pub version: Option<VersionField>,
+    /// A typed path per attribute serde writes.
+    pub paths: Vec<PathField>,
 }
 
 /// The field marked `version`: an integer, or an `Option` of one.

@@ -16,6 +16,9 @@ pub(crate) struct SerdeField {
     pub skip_serializing_if: bool,
     /// `with = "..."` or `serialize_with = "..."`: the path, as written.
     pub with: Option<String>,
+    /// The function that serializes the field under `with` / `serialize_with`: `m::serialize`
+    /// for `with = "m"`, the function itself for `serialize_with`.
+    pub serializer: Option<String>,
     /// `flatten`, with its span.
     pub flatten: Option<proc_macro2::Span>,
 }
@@ -115,6 +118,11 @@ pub(crate) fn field(attrs: &[syn::Attribute]) -> SerdeField {
                 out.flatten = Some(span);
             } else if meta.path.is_ident("with") || meta.path.is_ident("serialize_with") {
                 let path: syn::LitStr = meta.value()?.parse()?;
+                out.serializer = Some(if meta.path.is_ident("with") {
+                    format!("{}::serialize", path.value())
+                } else {
+                    path.value()
+                });
                 out.with = Some(path.value());
             } else {
                 skip_value(&meta)?;
@@ -123,6 +131,22 @@ pub(crate) fn field(attrs: &[syn::Attribute]) -> SerdeField {
         });
     }
     out
+}
+
+/// The attribute name serde writes for the field `ident`: its `rename`, else the struct's
+/// `rename_all` rule applied, else the field's name.
+pub(crate) fn attribute_name(
+    ident: &syn::Ident,
+    serde: &SerdeField,
+    rename_all: Option<&str>,
+) -> String {
+    let base = syn::ext::IdentExt::unraw(ident).to_string();
+    serde
+        .rename
+        .as_ref()
+        .map(|r| r.0.clone())
+        .or_else(|| rename_all.and_then(|rule| apply_rule(rule, &base)))
+        .unwrap_or(base)
 }
 
 /// Applies a serde `rename_all` rule to a field name, as serde does; `None` for a rule serde

@@ -12,12 +12,12 @@ use dynamo_table_rules::limits::{
 };
 use dynamo_table_rules::names::check_name;
 use proc_macro2::Span;
-use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use crate::attrs::{ContainerAttrs, FieldAttrs, IndexAttrs};
 use crate::key_types::{collection_element, option_inner, type_name, why_not_a_key};
 use crate::model::{IndexKind, IndexModel, KeyField, Retries, TableModel, VersionField};
+use crate::paths::PathField;
 use crate::serde_names::{self, SerdeField};
 
 /// One `gsi(...)` / `lsi(...)` on one field.
@@ -78,6 +78,14 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
         None => Vec::new(),
     };
 
+    let paths = fields
+        .iter()
+        .filter_map(|f| {
+            let key = f.attrs.pk.is_present() || f.attrs.sk.is_present();
+            PathField::new(f.ident, &f.attrs.ty, &f.attribute, &f.serde, key)
+        })
+        .collect();
+
     errors.finish()?;
     match (table, pk) {
         (Some(table), Some(pk)) => Ok(TableModel {
@@ -95,6 +103,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
             indexes,
             ttl,
             version,
+            paths,
         }),
         // A missing table name or key pushed an error above.
         _ => Err(error(input.ident.span(), "invalid `#[dynamo]` attributes")),
@@ -448,13 +457,7 @@ fn name_field<'a>(
 ) -> Option<NamedField<'a>> {
     let ident = field.ident.as_ref()?;
     let serde = serde_names::field(&field.attrs);
-    let base = ident.unraw().to_string();
-    let serde_name = serde
-        .rename
-        .as_ref()
-        .map(|r| r.0.clone())
-        .or_else(|| rename_all.and_then(|rule| serde_names::apply_rule(rule, &base)))
-        .unwrap_or(base);
+    let serde_name = serde_names::attribute_name(ident, &serde, rename_all);
     let attribute = match &field.rename {
         Some(rename) => {
             if let Some((serde_rename, _)) = &serde.rename

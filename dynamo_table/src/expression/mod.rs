@@ -1,5 +1,15 @@
 //! Expressions users write (conditions and filters), checked before anything is sent, and the
-//! binding of their placeholders.
+//! binding of their placeholders; and typed ones, built from the attribute paths the derive
+//! generates ([`Path`], [`Condition`]).
+
+mod condition;
+mod path;
+
+use condition::Rendered;
+pub use condition::{AttributeKind, Condition, Size};
+pub use path::{Contains, Document, Field, Key, Path, Prefixed, ValueOf};
+#[doc(hidden)]
+pub use path::{Prefix, encode_value};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -43,7 +53,17 @@ pub struct Expression {
     /// The whole expression is one parenthesized group.
     grouped: bool,
     renames: Vec<(String, String)>,
+    /// Values that come with the expression (a typed [`Condition`]'s), bound to their
+    /// placeholders.
+    given: GivenValues,
 }
+
+/// The values an expression carries with it, by placeholder.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct GivenValues(Vec<(String, AttributeValue)>);
+
+// Attribute values compare by their content, which is reflexive: there are no floats in them.
+impl Eq for GivenValues {}
 
 impl Expression {
     /// Checks `text` and returns the expression, or an [`Error::InvalidInput`] that names the
@@ -58,6 +78,7 @@ impl Expression {
                 heads: found.heads,
                 grouped: found.grouped,
                 renames: Vec::new(),
+                given: GivenValues::default(),
             }),
             Err(e) => {
                 let reason = match e.kind {
@@ -95,6 +116,7 @@ impl Expression {
             heads: owned(heads),
             grouped,
             renames: Vec::new(),
+            given: GivenValues::default(),
         }
     }
 
@@ -150,6 +172,31 @@ impl Expression {
                 None => head.clone(),
             })
             .collect()
+    }
+}
+
+impl Expression {
+    /// A typed condition, written out, as an expression: checked by the same rules as a written
+    /// one (DynamoDB's limits among them), its names mapped and its values given.
+    fn from_rendered(rendered: Rendered) -> Result<Expression> {
+        let mut expression = Expression::parse(rendered.text)?;
+        for (placeholder, attribute) in rendered.names {
+            expression = expression.name(&placeholder, attribute);
+        }
+        expression.given = GivenValues(rendered.values);
+        Ok(expression)
+    }
+}
+
+impl<T> IntoExpression for Condition<T> {
+    fn into_expression(self) -> Result<Expression> {
+        Expression::from_rendered(self.rendered()?)
+    }
+}
+
+impl<T> IntoExpression for &Condition<T> {
+    fn into_expression(self) -> Result<Expression> {
+        Expression::from_rendered(self.rendered()?)
     }
 }
 
@@ -210,7 +257,20 @@ impl Bound {
     /// Checks that `values` (a map serialized by serde, e.g. `json!({":s": "x"})`, or `()` for
     /// none) gives exactly the `:value` placeholders the expression uses.
     pub(crate) fn new(expression: Expression, values: impl Serialize) -> Result<Self> {
-        let values = placeholder_values(values)?;
+        let mut values = placeholder_values(values)?;
+        for (placeholder, value) in &expression.given.0 {
+            if values.contains_key(placeholder) {
+                return Err(Error::invalid(
+                    InvalidReason::ExpressionValuesShape,
+                    format!(
+                        "a value was given for `{placeholder}`, which the typed condition \
+                         `{}` sets itself: pass `()` as its values",
+                        expression.text
+                    ),
+                ));
+            }
+            values.insert(placeholder.clone(), value.clone());
+        }
         for used in &expression.values {
             if !values.contains_key(used) {
                 return Err(Error::invalid(

@@ -1,0 +1,14 @@
+use dynamo_table::DynamoTable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "orders")]
+struct Order {
+    #[dynamo(pk)]
+    user_id: String,
+    total: f64,
+}
+
+fn main() {
+    let _ = Order::fields().total.begins_with(1.0);
+}
