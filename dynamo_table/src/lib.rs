@@ -145,6 +145,11 @@ mod compat; // the published 0.x API, over the native API
 pub mod config; // native API: SDK configuration
 pub mod error; // foundation
 pub mod expression; // conditions and filters, checked and bound
+
+/// Typed updates of one item: [`Table::modify`] returns a [`Modify`](update::Modify).
+pub mod update {
+    pub use crate::operations::modify::{Modify, OldItem};
+}
 mod index; // native API: an index handle
 #[cfg(feature = "local")]
 pub mod local;

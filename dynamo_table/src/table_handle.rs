@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::expression::{Bound, IntoExpression};
 use crate::index::IndexTable;
 use crate::operations::batch::{BatchGetResult, BatchWriteResult};
+use crate::operations::modify::Modify;
 use crate::operations::read::{Query, Scan};
 use crate::operations::transact::TransactWrite;
 use crate::operations::version::VersionCheck;
@@ -31,6 +32,7 @@ use crate::schema::{DynamoIndex, DynamoTable, IntoKey, KeyOf, KeyValue, RetryCon
 /// | what | methods |
 /// | --- | --- |
 /// | one item | [`put`](Self::put), [`get`](Self::get), [`delete`](Self::delete), [`update`](Self::update), [`remove_attributes`](Self::remove_attributes), [`increment`](Self::increment), [`increment_once`](Self::increment_once), and `*_with_condition` |
+/// | typed updates | [`modify`](Self::modify) |
 /// | versioned items | [`put`](Self::put), [`update_if_version`](Self::update_if_version), [`delete_if_version`](Self::delete_if_version) |
 /// | many items | [`query`](Self::query), [`scan`](Self::scan), [`index`](Self::index) |
 /// | batches | [`batch_get`](Self::batch_get), [`batch_put`](Self::batch_put), [`batch_delete`](Self::batch_delete); across tables, [`DynamoClient::batch_write`](crate::DynamoClient::batch_write) |
@@ -292,6 +294,29 @@ impl<T: DynamoTable> Table<T> {
         let check = VersionCheck::expecting::<T>(&self.target.name, version, "delete_if_version")?;
         let (pk, sk) = key.into_key();
         item::delete::<T>(&self.target, &pk, sk.as_ref(), None, Some(check)).await
+    }
+
+    /// A typed update of the item with this key: changes on the paths of `T::fields()`,
+    /// checked by the compiler, in one request; see [`Modify`](crate::update::Modify).
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "pages")]
+    /// # struct Page { #[dynamo(pk)] url: String, views: u64, title: String }
+    /// # async fn run(pages: dynamo_table::Table<Page>) -> Result<(), dynamo_table::Error> {
+    /// let f = Page::fields();
+    /// pages
+    ///     .modify(PageKey { url: "/".into() })
+    ///     .increment(&f.views, 1)
+    ///     .set_if_not_exists(&f.title, "Home")
+    ///     .execute()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify(&self, key: impl IntoKey<T>) -> Modify<T> {
+        Modify::new(self.target.clone(), key)
     }
 
     /// Removes these attributes from the item with this key. On a table with a version

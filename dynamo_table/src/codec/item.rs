@@ -6,6 +6,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use super::key::{Item, check_index_keys_in_item, check_keys_in_item, describe_item_key};
 use super::values::{bad_value, find_bad_value};
 use crate::error::{Error, InvalidReason, Result};
+use serde::de::DeserializeOwned;
+
 use crate::schema::DynamoTable;
 
 /// `item` as a DynamoDB item for `table`, checked as DynamoDB would check it: key attributes
@@ -43,7 +45,7 @@ pub(crate) fn check_value(table: &str, what: &str, value: &AttributeValue) -> Re
 }
 
 /// A DynamoDB item of `table` as a `T`; an error names the attribute that did not fit.
-pub(crate) fn decode<T: DynamoTable>(table: &str, item: Item) -> Result<T> {
+pub(crate) fn decode<T: DeserializeOwned>(table: &str, item: Item) -> Result<T> {
     let deserializer = serde_dynamo::Deserializer::from_attribute_value(
         serde_dynamo::AttributeValue::from(AttributeValue::M(item)),
     );

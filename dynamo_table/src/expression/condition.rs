@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::path::{Contains, Path, Prefixed, Segment, ValueOf, encode_value};
+use super::path::{Contains, Path, Prefixed, Segment, ValueOf, encode_value, write_path};
 use crate::error::{Error, InvalidReason, Result};
 
 /// A condition on items of `T`, built from the typed paths the derive generates
@@ -383,19 +383,7 @@ impl Placeholders {
     }
 
     pub(crate) fn path(&mut self, segments: &[Segment]) -> String {
-        let mut out = String::new();
-        for segment in segments {
-            match segment {
-                Segment::Name(name) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(&self.name(name));
-                }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        write_path(segments, |name| self.name(name))
     }
 
     fn operand(&mut self, operand: &Operand) -> Result<String> {

@@ -7,9 +7,12 @@ mod path;
 
 use condition::Rendered;
 pub use condition::{AttributeKind, Condition, Size};
-pub use path::{Contains, Document, Field, Key, Path, Prefixed, ValueOf};
+pub use path::{
+    Addable, Contains, Document, Field, Key, List, Number, Path, Prefixed, Set, Updatable, ValueOf,
+};
 #[doc(hidden)]
 pub use path::{Prefix, encode_value};
+pub(crate) use path::{Segment, write_path};
 
 use std::borrow::Cow;
 use std::collections::HashMap;

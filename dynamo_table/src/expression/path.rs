@@ -20,6 +20,24 @@ pub(crate) enum Segment {
     Index(usize),
 }
 
+/// `segments` as an expression writes them: each name as `name` makes it (the name itself, or
+/// a placeholder), joined by `.`, with list indexes as `[i]`.
+pub(crate) fn write_path(segments: &[Segment], mut name: impl FnMut(&str) -> String) -> String {
+    let mut out = String::new();
+    for segment in segments {
+        match segment {
+            Segment::Name(n) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&name(n));
+            }
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 /// The part of a path above a nested document's attributes: empty at the top of an item.
 /// The derive's generated code passes it along; there is nothing to do with it by hand.
 #[doc(hidden)]
@@ -128,19 +146,7 @@ impl<T, V, K> Path<T, V, K> {
 
     /// The path as DynamoDB reads it, e.g. `address.zip` or `lines[2].sku`.
     pub fn name(&self) -> String {
-        let mut out = String::new();
-        for segment in &self.segments {
-            match segment {
-                Segment::Name(name) => {
-                    if !out.is_empty() {
-                        out.push('.');
-                    }
-                    out.push_str(name);
-                }
-                Segment::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        out
+        write_path(&self.segments, |name| name.to_owned())
     }
 
     pub(crate) fn segments(&self) -> &[Segment] {
@@ -282,6 +288,69 @@ impl<E: Serialize, S> Contains for HashSet<E, S> {
 impl<E: Serialize> Contains for BTreeSet<E> {
     type Element = E;
 }
+
+/// Marks attributes an update may change: every attribute but the table's keys.
+#[diagnostic::on_unimplemented(
+    message = "this attribute is a key of the table, and DynamoDB cannot update a key in place",
+    label = "a key attribute",
+    note = "to move an item to another key, delete it and put it under the new key (both in one \
+            transaction, if they must happen together)"
+)]
+pub trait Updatable {}
+
+impl Updatable for Field {}
+
+/// Attribute types `add` and `increment` apply to: numbers (added to) and sets (merged into).
+#[diagnostic::on_unimplemented(
+    message = "`add` needs a number or set attribute, and this one is a `{Self}`",
+    label = "not a number or a set",
+    note = "to replace the value use `set`; to add to a list use `append`"
+)]
+pub trait Addable {}
+
+/// Number types, which `increment` and `decrement` apply to.
+#[diagnostic::on_unimplemented(
+    message = "`increment` and `decrement` need a number attribute, and this one is a `{Self}`",
+    label = "not a number",
+    note = "to replace the value use `set`"
+)]
+pub trait Number: Addable {}
+
+macro_rules! numbers {
+    ($($n:ty),*) => {$(
+        impl Addable for $n {}
+        impl Number for $n {}
+    )*};
+}
+
+numbers!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, f32, f64
+);
+
+impl<E, S> Addable for HashSet<E, S> {}
+impl<E> Addable for BTreeSet<E> {}
+
+/// Set types, whose elements `delete` removes.
+#[diagnostic::on_unimplemented(
+    message = "`delete` removes elements from a set attribute, and this one is a `{Self}`",
+    label = "not a set",
+    note = "to remove the whole attribute use `remove`"
+)]
+pub trait Set {}
+
+impl<E, S> Set for HashSet<E, S> {}
+impl<E> Set for BTreeSet<E> {}
+
+/// List types, which `append` and `prepend` extend.
+#[diagnostic::on_unimplemented(
+    message = "`append` and `prepend` extend a list attribute, and this one is a `{Self}`",
+    label = "not a list",
+    note = "for a set use `add`; to replace the value use `set`"
+)]
+pub trait List {}
+
+impl<E> List for Vec<E> {}
+impl<E> List for VecDeque<E> {}
 
 /// Writes `value` as the attribute value serde writes for it, refusing what DynamoDB cannot
 /// store (NaN, infinities, numbers out of range). For generated code.

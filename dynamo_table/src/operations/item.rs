@@ -52,7 +52,7 @@ pub(crate) async fn put<T: DynamoTable>(
         .observed_by(&table.conn, "PutItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    let result = settle(result, &log, &table.name, "PutItem", &produces, || {
+    let result = settle(result, &log, &table.name, "PutItem", &produces, |_| {
         PutItemOutput::builder().build()
     });
     explained(result, version.as_ref())
@@ -131,7 +131,7 @@ pub(crate) async fn delete<T: DynamoTable>(
         &table.name,
         "DeleteItem",
         &Produces::Nothing,
-        || DeleteItemOutput::builder().build(),
+        |_| DeleteItemOutput::builder().build(),
     );
     explained(result, version.as_ref())
 }

@@ -3,6 +3,7 @@
 //!
 //! - [`item`]: put, get, delete, with or without a condition;
 //! - [`update`]: partial updates, attribute removal, atomic increments;
+//! - [`modify`]: typed updates on the derive's attribute paths;
 //! - [`version`]: the check and bump of version attributes, for every write;
 //! - [`read`]: queries and scans, as pages, counts and streams, and their cursors;
 //! - [`batch`]: batch gets and writes that account for every item;
@@ -11,6 +12,7 @@
 pub(crate) mod admin;
 pub mod batch;
 pub(crate) mod item;
+pub(crate) mod modify;
 pub mod read;
 pub mod transact;
 pub(crate) mod update;

@@ -2,7 +2,7 @@
 //! increments, each in one `UpdateItem` request.
 
 use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use serde::Serialize;
 
 use super::TableRef;
@@ -12,7 +12,7 @@ use super::write_outcome::{Produces, settle};
 use crate::codec::item::{check_value, to_attribute_value};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
-use crate::expression::{Bound, LibraryPlaceholders, non_empty};
+use crate::expression::{Bound, LibraryPlaceholders, Segment, non_empty, write_path};
 use crate::request::attempts::AttemptLog;
 use crate::request::capacity::{self, Side};
 use crate::request::send::ObserveExt;
@@ -24,6 +24,7 @@ pub(crate) struct UpdateExpression {
     set: Vec<String>,
     remove: Vec<String>,
     add: Vec<String>,
+    delete: Vec<String>,
     condition: Option<Bound>,
     placeholders: LibraryPlaceholders,
     /// The attributes the update leaves, to recognise it if a retry finds it applied;
@@ -39,6 +40,7 @@ impl UpdateExpression {
             set: Vec::new(),
             remove: Vec::new(),
             add: Vec::new(),
+            delete: Vec::new(),
             placeholders: LibraryPlaceholders::avoiding(condition.as_ref()),
             condition,
             produces: Some(Vec::new()),
@@ -100,6 +102,7 @@ impl UpdateExpression {
             ("SET", &self.set),
             ("REMOVE", &self.remove),
             ("ADD", &self.add),
+            ("DELETE", &self.delete),
         ] {
             if !parts.is_empty() {
                 clauses.push(format!("{word} {}", parts.join(", ")));
@@ -107,6 +110,166 @@ impl UpdateExpression {
         }
         clauses.join(" ")
     }
+}
+
+/// One change of a typed update, its path and values already checked and written.
+#[derive(Debug, Clone)]
+pub(crate) enum Change {
+    /// `SET path = value`.
+    Set(Vec<Segment>, AttributeValue),
+    /// `SET path = if_not_exists(path, value)`.
+    SetIfNotExists(Vec<Segment>, AttributeValue),
+    /// `REMOVE path`.
+    Remove(Vec<Segment>),
+    /// `ADD path value`: a number added, or set elements merged in.
+    Add(Vec<Segment>, AttributeValue),
+    /// `DELETE path value`: set elements taken out.
+    Delete(Vec<Segment>, AttributeValue),
+    /// `SET path = list_append(...)`, at the end (or, `true`, the front), from an empty list
+    /// when there is none.
+    Append(Vec<Segment>, AttributeValue, bool),
+}
+
+impl Change {
+    fn segments(&self) -> &[Segment] {
+        match self {
+            Change::Set(s, _)
+            | Change::SetIfNotExists(s, _)
+            | Change::Remove(s)
+            | Change::Add(s, _)
+            | Change::Delete(s, _)
+            | Change::Append(s, _, _) => s,
+        }
+    }
+}
+
+impl UpdateExpression {
+    /// `segments` written with the library's name placeholders, e.g. `#dt_n0.#dt_n1[2]`.
+    fn path(&mut self, segments: &[Segment]) -> String {
+        write_path(segments, |name| self.placeholders.name(name))
+    }
+
+    /// Adds `change` to the expression. What the update leaves stays known only while every
+    /// change sets a top-level attribute to a value, or removes one.
+    fn apply(&mut self, change: Change) {
+        let top_level = |segments: &[Segment]| match segments {
+            [Segment::Name(name)] => Some(name.to_string()),
+            _ => None,
+        };
+        let leaves = match &change {
+            Change::Set(segments, value) => top_level(segments).map(|a| (a, Some(value.clone()))),
+            Change::Remove(segments) => top_level(segments).map(|a| (a, None)),
+            _ => None,
+        };
+        match leaves {
+            Some(leaf) => {
+                if let Some(produces) = &mut self.produces {
+                    produces.push(leaf);
+                }
+            }
+            None => self.produces = None,
+        }
+        match change {
+            Change::Set(segments, value) => {
+                let (path, value) = (self.path(&segments), self.placeholders.value(value));
+                self.set.push(format!("{path} = {value}"));
+            }
+            Change::SetIfNotExists(segments, value) => {
+                let (path, value) = (self.path(&segments), self.placeholders.value(value));
+                self.set
+                    .push(format!("{path} = if_not_exists({path}, {value})"));
+            }
+            Change::Remove(segments) => {
+                let path = self.path(&segments);
+                self.remove.push(path);
+            }
+            Change::Add(segments, value) => {
+                let (path, value) = (self.path(&segments), self.placeholders.value(value));
+                self.add.push(format!("{path} {value}"));
+            }
+            Change::Delete(segments, value) => {
+                let (path, value) = (self.path(&segments), self.placeholders.value(value));
+                self.delete.push(format!("{path} {value}"));
+            }
+            Change::Append(segments, value, front) => {
+                let path = self.path(&segments);
+                let value = self.placeholders.value(value);
+                let empty = self.placeholders.value(AttributeValue::L(Vec::new()));
+                let existing = format!("if_not_exists({path}, {empty})");
+                let joined = if front {
+                    format!("list_append({value}, {existing})")
+                } else {
+                    format!("list_append({existing}, {value})")
+                };
+                self.set.push(format!("{path} = {joined}"));
+            }
+        }
+    }
+
+    /// An update of `changes` under `condition`, and `version`'s check (which sets the next
+    /// version). Without a check, a table with a version attribute takes only additions,
+    /// which bump it.
+    pub(crate) fn of_changes<T: DynamoTable>(
+        table: &str,
+        changes: Vec<Change>,
+        condition: Option<Bound>,
+        version: Option<&VersionCheck>,
+    ) -> Result<UpdateExpression> {
+        if changes.is_empty() {
+            return Err(Error::invalid(
+                InvalidReason::EmptyUpdate,
+                format!("the update of an item of table `{table}` changes nothing: add a change"),
+            ));
+        }
+        for (i, change) in changes.iter().enumerate() {
+            if let Some(Segment::Name(head)) = change.segments().first() {
+                refuse_version_attribute::<T>(table, head, "change")?;
+            }
+            refuse_overlap(table, change, &changes[..i])?;
+        }
+        let only_additions = changes.iter().all(|c| matches!(c, Change::Add(..)));
+        let condition = match (version, only_additions) {
+            (None, true) => condition,
+            _ => checked_condition::<T>(table, Overwrite::Update, condition, version)?,
+        };
+        let mut update = UpdateExpression::new(condition);
+        for change in changes {
+            update.apply(change);
+        }
+        match version {
+            Some(version) => update.set(version.attribute(), version.next_value()),
+            None => update.bump_version::<T>(),
+        }
+        Ok(update)
+    }
+}
+
+/// Refuses a change whose path is, contains or lies inside the path of an `earlier` one:
+/// DynamoDB rejects an update with overlapping paths.
+fn refuse_overlap(table: &str, change: &Change, earlier: &[Change]) -> Result<()> {
+    let path = change.segments();
+    for other in earlier {
+        let theirs = other.segments();
+        let shorter = path.len().min(theirs.len());
+        if path[..shorter] == theirs[..shorter] {
+            return Err(Error::invalid(
+                InvalidReason::DuplicateAttribute,
+                format!(
+                    "an update of an item of table `{table}` changes `{}` and `{}`, and \
+                     DynamoDB refuses two changes of one attribute (or of an attribute and \
+                     what is inside it) in one update: combine them, or update twice",
+                    describe_path(theirs),
+                    describe_path(path)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path as DynamoDB reads it, for messages.
+fn describe_path(segments: &[Segment]) -> String {
+    write_path(segments, str::to_owned)
 }
 
 /// An `UpdateItem` request's expression fields.
@@ -304,11 +467,21 @@ fn name_increments(error: Error, increments: &[(&str, i64)]) -> Error {
     }
 }
 
-async fn send(
+async fn send(table: &TableRef, key: Item, update: UpdateExpression) -> Result<UpdateItemOutput> {
+    send_returning(table, key, update, None)
+        .await
+        .map(|(output, _)| output)
+}
+
+/// Sends `update` of the item `key`, asking for `returning` (DynamoDB's `ReturnValues`); with
+/// the output, whether an attempt went unanswered before the one that answered (so that old
+/// values returned may be the update's own).
+pub(crate) async fn send_returning(
     table: &TableRef,
     key: Item,
     mut update: UpdateExpression,
-) -> Result<UpdateItemOutput> {
+    returning: Option<ReturnValue>,
+) -> Result<(UpdateItemOutput, bool)> {
     let produces = match update.produces.take() {
         Some(attributes) => Produces::Attributes(attributes),
         None => Produces::Unknown,
@@ -322,6 +495,10 @@ async fn send(
     let all_old = condition_text
         .as_ref()
         .map(|_| ReturnValuesOnConditionCheckFailure::AllOld);
+    let new = matches!(
+        returning,
+        Some(ReturnValue::AllNew | ReturnValue::UpdatedNew)
+    );
     let log = AttemptLog::default();
     let result = table
         .conn
@@ -334,6 +511,7 @@ async fn send(
         .set_expression_attribute_names(non_empty(names))
         .set_expression_attribute_values(non_empty(values))
         .set_return_values_on_condition_check_failure(all_old)
+        .set_return_values(returning)
         .set_return_consumed_capacity(capacity::wanted())
         .customize()
         .interceptor(log.clone())
@@ -341,7 +519,19 @@ async fn send(
         .observed_by(&table.conn, "UpdateItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
-    settle(result, &log, &table.name, "UpdateItem", &produces, || {
-        UpdateItemOutput::builder().build()
-    })
+    // Applied by an earlier attempt: the item as it is now is the update's result, which is
+    // what `ALL_NEW` asks for (and holds what `UPDATED_NEW` does); old values are gone.
+    let output = settle(
+        result,
+        &log,
+        &table.name,
+        "UpdateItem",
+        &produces,
+        |current| {
+            UpdateItemOutput::builder()
+                .set_attributes(current.filter(|_| new).cloned())
+                .build()
+        },
+    )?;
+    Ok((output, log.unanswered() > 0))
 }

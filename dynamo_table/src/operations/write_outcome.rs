@@ -48,14 +48,14 @@ impl Produces {
 
 /// Settles the result of `operation` on `table` against its attempts: see the module docs.
 /// `applied` makes the output reported when an earlier attempt is found to have applied the
-/// write.
+/// write, from the item as it is now (which is the write's result).
 pub(crate) fn settle<O>(
     result: Result<O>,
     log: &AttemptLog,
     table: &str,
     operation: &'static str,
     produces: &Produces,
-    applied: impl FnOnce() -> O,
+    applied: impl FnOnce(Option<&Item>) -> O,
 ) -> Result<O> {
     let error = match result {
         Ok(output) => return Ok(output),
@@ -71,7 +71,7 @@ pub(crate) fn settle<O>(
             "a retried write failed its condition on the state it produces: an earlier attempt \
              applied it"
         );
-        return Ok(applied());
+        return Ok(applied(current.get()));
     }
     Err(log.judge(error, operation, table.to_owned()))
 }
