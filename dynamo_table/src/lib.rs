@@ -166,7 +166,7 @@ pub use table_handle::Table;
 
 /// Queries and scans: builders, sort-key conditions, pages and cursors.
 pub mod read {
-    pub use crate::operations::read::{Cursor, Query, QueryResult, Scan, SortCondition};
+    pub use crate::operations::read::{Cursor, Projected, Query, QueryResult, Scan, SortCondition};
 }
 
 /// Batch gets and writes that account for every item, and what they report.
@@ -276,6 +276,11 @@ pub use dynamo_table_derive::DynamoTable;
 /// [trait](expression::Document).
 pub use dynamo_table_derive::DynamoDocument;
 
+/// Derives [`Projection`](expression::Projection) for a struct of some of a table type's
+/// fields (`#[dynamo(of = Order)]`), read instead of whole items; see the
+/// [trait](expression::Projection).
+pub use dynamo_table_derive::DynamoProjection;
+
 /// A Rust type that can be a DynamoDB key; see the [trait](schema::KeyValue).
 pub use schema::KeyValue;
 
@@ -317,7 +322,9 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::Result;
-    pub use crate::expression::{Document, Expression, Field, Key, Path, Prefix, encode_value};
+    pub use crate::expression::{
+        Document, Expression, Field, Key, Path, Prefix, Projection, encode_value,
+    };
     pub use crate::schema::{
         DynamoIndex, DynamoTable, GSITable, IndexKind, IndexSchema, IntoKey, KeyAttribute, KeyOf,
         KeyType, KeyValue, NoSortKey, RetryConfig, VersionNumber, VersionSchema,
@@ -329,4 +336,5 @@ pub mod __private {
     pub use serde::{Serialize, Serializer};
     pub use std::borrow::ToOwned;
     pub use std::string::String;
+    pub use std::vec::Vec;
 }

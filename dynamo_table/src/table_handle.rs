@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::codec;
 use crate::error::Result;
-use crate::expression::{Bound, IntoExpression};
+use crate::expression::{Bound, IntoExpression, Projection};
 use crate::index::IndexTable;
 use crate::operations::batch::{BatchGetResult, BatchWriteResult};
 use crate::operations::modify::Modify;
@@ -179,7 +179,36 @@ impl<T: DynamoTable> Table<T> {
     /// [`Table::get`], with the capacity the read consumed.
     pub async fn get_with_capacity(&self, key: impl IntoKey<T>) -> Result<(Option<T>, Capacity)> {
         let (pk, sk) = key.into_key();
-        item::get(&self.target, &pk, sk.as_ref()).await
+        item::get::<T, T>(&self.target, &pk, sk.as_ref(), None).await
+    }
+
+    /// Gets only the attributes of the projection `P` (a struct of some of `T`'s fields,
+    /// `#[derive(DynamoProjection)]`) of the item with this key, or `None` if there is none.
+    ///
+    /// ```no_run
+    /// # use dynamo_table::{DynamoProjection, DynamoTable};
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "users")]
+    /// # struct User { #[dynamo(pk)] user_id: String, name: String, avatar: Vec<u8> }
+    /// #[derive(Deserialize, DynamoProjection)]
+    /// #[dynamo(of = User)]
+    /// struct UserName { name: String }
+    ///
+    /// # async fn run(users: dynamo_table::Table<User>) -> Result<(), dynamo_table::Error> {
+    /// let name = users.get_projection::<UserName>(UserKey { user_id: "u1".into() }).await?;
+    /// # let _ = name;
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_projection<P: Projection<Table = T>>(
+        &self,
+        key: impl IntoKey<T>,
+    ) -> Result<Option<P>> {
+        let attributes = P::attributes()?;
+        let (pk, sk) = key.into_key();
+        item::get::<T, P>(&self.target, &pk, sk.as_ref(), Some(attributes))
+            .await
+            .map(|(item, _)| item)
     }
 
     /// Deletes the item with this key. Deleting a missing item is not an error. On a table with
@@ -433,7 +462,17 @@ impl<T: DynamoTable> Table<T> {
         &self,
         keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchGetResult<T>> {
-        batch::get::get_items(&self.target, keys).await
+        batch::get::get_items::<T, T, K>(&self.target, keys, None).await
+    }
+
+    /// [`batch_get`](Self::batch_get) reading only the attributes of the projection `P` (a
+    /// struct of some of `T`'s fields, `#[derive(DynamoProjection)]`).
+    pub async fn batch_get_projection<P: Projection<Table = T>, K: IntoKey<T>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<BatchGetResult<T, P>> {
+        let attributes = P::attributes()?;
+        batch::get::get_items::<T, P, K>(&self.target, keys, Some(attributes)).await
     }
 
     /// Puts every item, 25 per `BatchWriteItem` call; see [`BatchWrite`](crate::batch::BatchWrite)

@@ -1,4 +1,5 @@
-//! The `#[derive(DynamoTable)]`, `#[derive(DynamoDocument)]`, `#[derive(KeyValue)]` and `expr!` macros of `dynamo_table`.
+//! The `#[derive(DynamoTable)]`, `#[derive(DynamoDocument)]`, `#[derive(DynamoProjection)]`,
+//! `#[derive(KeyValue)]` and `expr!` macros of `dynamo_table`.
 //! Use them through that crate, which documents them.
 //!
 //! `DynamoTable` runs in three stages, each in its own module: [`attrs`] parses the
@@ -20,6 +21,7 @@ mod key_types;
 mod key_value;
 mod model;
 mod paths;
+mod projection;
 mod serde_names;
 mod validate;
 
@@ -41,6 +43,12 @@ pub fn derive_key_value(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(DynamoDocument, attributes(dynamo))]
 pub fn derive_document(input: TokenStream) -> TokenStream {
     document::derive_document(input.into()).into()
+}
+
+/// See the `dynamo_table` crate.
+#[proc_macro_derive(DynamoProjection, attributes(dynamo))]
+pub fn derive_projection(input: TokenStream) -> TokenStream {
+    projection::derive_projection(input.into()).into()
 }
 
 /// See the `dynamo_table` crate.

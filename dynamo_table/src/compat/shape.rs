@@ -65,7 +65,7 @@ impl<'a> ReadShape<'a> {
             query = query.bound_filter(filter);
         }
         if let Some(attributes) = self.projection {
-            query = query.project(attributes);
+            query = query.project_attributes(attributes);
         }
         query
     }

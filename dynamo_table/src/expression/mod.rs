@@ -4,6 +4,7 @@
 
 mod condition;
 mod path;
+mod projection;
 
 use condition::Rendered;
 pub use condition::{AttributeKind, Condition, Size};
@@ -13,6 +14,7 @@ pub use path::{
 #[doc(hidden)]
 pub use path::{Prefix, encode_value};
 pub(crate) use path::{Segment, write_path};
+pub use projection::{Projection, SameAs};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -426,6 +428,21 @@ impl Bound {
             grouped: false,
         }
     }
+}
+
+/// A `ProjectionExpression` of these top-level `attributes`, with placeholders that cannot
+/// collide with those of `others`, the expressions sent in the same request.
+pub(crate) fn projection<'a>(
+    others: impl IntoIterator<Item = &'a Bound> + Clone,
+    attributes: &[String],
+) -> Bound {
+    let mut placeholders = LibraryPlaceholders::avoiding(others);
+    let text = attributes
+        .iter()
+        .map(|a| placeholders.name(a))
+        .collect::<Vec<_>>()
+        .join(", ");
+    placeholders.bind(text)
 }
 
 /// `None` for an empty map: DynamoDB rejects empty name and value maps.

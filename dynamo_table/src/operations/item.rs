@@ -9,8 +9,10 @@ use super::write_outcome::{Produces, settle};
 use crate::codec::item::{decode, encode, is_expired};
 use crate::codec::key::key_map;
 use crate::codec::size::check_item_size;
+use serde::de::DeserializeOwned;
+
 use crate::error::Result;
-use crate::expression::Bound;
+use crate::expression::{self, Bound};
 use crate::request::attempts::AttemptLog;
 use crate::request::capacity::{self, Capacity, Side};
 use crate::request::send::ObserveExt;
@@ -66,19 +68,29 @@ pub(crate) fn explained<O>(result: Result<O>, version: Option<&VersionCheck>) ->
     }
 }
 
-/// Gets the item with this key (eventually consistent), with the capacity the read consumed.
-pub(crate) async fn get<T: DynamoTable>(
+/// Gets the item with this key (eventually consistent), with the capacity the read consumed:
+/// whole, or only the `projection`'s attributes, as an `O` (`T`, or a projection of it).
+pub(crate) async fn get<T: DynamoTable, O: DeserializeOwned>(
     table: &TableRef,
     pk: &T::PK,
     sk: Option<&T::SK>,
-) -> Result<(Option<T>, Capacity)> {
+    projection: Option<Vec<String>>,
+) -> Result<(Option<O>, Capacity)> {
     let key = key_map::<T>(&table.name, pk, sk)?;
+    // The time to live comes too, to leave out an expired item.
+    let projection = projection.map(|mut attributes| {
+        attributes.extend(T::TTL_ATTRIBUTE.map(str::to_owned));
+        expression::projection(None, &attributes)
+    });
+    let (text, names, _) = Bound::request_parts(projection);
     let (output, capacity) = table
         .conn
         .sdk
         .get_item()
         .table_name(&table.name)
         .set_key(Some(key))
+        .set_projection_expression(text)
+        .set_expression_attribute_names(names)
         .set_return_consumed_capacity(capacity::wanted())
         .send()
         .observed_by(&table.conn, "GetItem", &table.name, Side::Read)

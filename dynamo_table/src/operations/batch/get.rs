@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serde::de::DeserializeOwned;
+
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
@@ -14,6 +16,7 @@ use super::results::{BatchGetResult, BatchStats, Failed};
 use crate::codec::item::{decode, is_expired};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
+use crate::expression::{self, Bound, non_empty};
 use crate::operations::TableRef;
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
@@ -27,6 +30,8 @@ pub(crate) struct GetRequest {
     pub key_names: KeyNames,
     pub key: Item,
     pub fingerprint: String,
+    /// The attributes to read from its table (`ProjectionExpression` and names), if not all.
+    pub projection: Option<Arc<Bound>>,
 }
 
 /// What became of one key; `V` is the decoded item.
@@ -80,17 +85,24 @@ async fn get_chunk<V: Send>(
         failed,
         failed,
         |pending| async move {
-            let mut by_table: HashMap<&str, Vec<Item>> = HashMap::new();
+            let mut by_table: HashMap<&str, (Vec<Item>, Option<Arc<Bound>>)> = HashMap::new();
             for &i in &pending {
                 by_table
                     .entry(&*requests[i].table)
-                    .or_default()
+                    .or_insert_with(|| (Vec::new(), requests[i].projection.clone()))
+                    .0
                     .push(requests[i].key.clone());
             }
             let mut request_items = HashMap::with_capacity(by_table.len());
-            for (table, keys) in by_table {
+            for (table, (keys, projection)) in by_table {
+                let (projection, names) = match projection {
+                    Some(p) => (Some(p.text.clone()), non_empty(p.names.clone())),
+                    None => (None, None),
+                };
                 let keys = KeysAndAttributes::builder()
                     .set_keys(Some(keys))
+                    .set_projection_expression(projection)
+                    .set_expression_attribute_names(names)
                     .build()
                     .map_err(|e| {
                         Error::invalid(
@@ -183,14 +195,26 @@ async fn get_chunk<V: Send>(
     .await
 }
 
-/// Reads the items of `T`'s table with these keys; see [`Table::batch_get`](crate::Table::batch_get).
-pub(crate) async fn get_items<T: DynamoTable, K: IntoKey<T>>(
+/// Reads the items of `T`'s table with these keys, whole or only the `projection`'s
+/// attributes, as `O`s; see [`Table::batch_get`](crate::Table::batch_get).
+pub(crate) async fn get_items<T: DynamoTable, O: DeserializeOwned + Send, K: IntoKey<T>>(
     table: &TableRef,
     keys: impl IntoIterator<Item = K>,
-) -> Result<BatchGetResult<T>> {
+    projection: Option<Vec<String>>,
+) -> Result<BatchGetResult<T, O>> {
     let started = Instant::now();
     let key_names = key_names::<T>();
     let name: Arc<str> = Arc::from(table.name.as_str());
+    // The keys come too, to match items to keys; and the time to live, to leave out expired
+    // items.
+    let projection = projection.map(|mut attributes| {
+        for extra in key_names.iter().chain(T::TTL_ATTRIBUTE) {
+            if !attributes.iter().any(|a| a == extra) {
+                attributes.push(extra.to_owned());
+            }
+        }
+        Arc::new(expression::projection(None, &attributes))
+    });
     let mut all = Vec::new();
     for key in keys {
         let (pk, sk) = key.into_key();
@@ -202,6 +226,7 @@ pub(crate) async fn get_items<T: DynamoTable, K: IntoKey<T>>(
             key_names,
             key,
             fingerprint,
+            projection: projection.clone(),
         };
         all.push((request, (pk, sk)));
     }
@@ -224,7 +249,7 @@ pub(crate) async fn get_items<T: DynamoTable, K: IntoKey<T>>(
         if is_expired::<T>(&item) {
             return Ok(None);
         }
-        decode::<T>(&table.name, item).map(Some)
+        decode::<O>(&table.name, item).map(Some)
     };
     let (outcomes, stats) = get_all(&table.conn, &requests, table.batch_retry, &decode).await;
     let mut result = BatchGetResult {

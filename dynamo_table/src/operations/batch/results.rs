@@ -104,9 +104,10 @@ impl BatchStats {
 /// }
 /// # Ok(()) }
 /// ```
-pub struct BatchGetResult<T: DynamoTable> {
-    /// The items found, each once, in the order of their keys.
-    pub items: Vec<T>,
+pub struct BatchGetResult<T: DynamoTable, O = T> {
+    /// The items found, each once, in the order of their keys (as `O`: `T`, or a projection of
+    /// it).
+    pub items: Vec<O>,
     /// Keys that could not be read (retries exhausted, a request rejected, or an item that does
     /// not fit `T`), each with its reason.
     pub failed_keys: Vec<Failed<KeyOf<T>>>,
@@ -120,7 +121,7 @@ pub struct BatchGetResult<T: DynamoTable> {
     pub stats: BatchStats,
 }
 
-impl<T: DynamoTable + fmt::Debug> fmt::Debug for BatchGetResult<T> {
+impl<T: DynamoTable, O: fmt::Debug> fmt::Debug for BatchGetResult<T, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BatchGetResult")
             .field("items", &self.items)

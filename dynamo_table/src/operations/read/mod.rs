@@ -3,10 +3,12 @@
 
 mod page;
 mod plan;
+mod projected;
 mod query;
 mod scan;
 mod token;
 
 pub use page::{Cursor, QueryResult};
+pub use projected::Projected;
 pub use query::{Query, SortCondition};
 pub use scan::Scan;

@@ -75,6 +75,18 @@ impl<T> Cursor<T> {
         cursor
     }
 
+    /// The same cursor, for reads of another output type over the same query (a projection's).
+    pub(crate) fn retyped<U>(self) -> Cursor<U> {
+        Cursor {
+            table: self.table,
+            index: self.index,
+            key: self.key,
+            query: self.query,
+            signature: self.signature,
+            _items: PhantomData,
+        }
+    }
+
     fn parts(&self) -> TokenParts {
         TokenParts {
             table: self.table.clone(),

@@ -6,12 +6,13 @@ use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
+use serde::de::DeserializeOwned;
 
 use super::page::{Cursor, QueryResult, RawPage};
 use super::token::{QueryFingerprint, fingerprint, push_value};
 use crate::codec::item::{decode, unix_now};
 use crate::error::{Error, InvalidReason, Result};
-use crate::expression::{Bound, IntoExpression, LibraryPlaceholders, non_empty};
+use crate::expression::{Bound, IntoExpression, LibraryPlaceholders, non_empty, projection};
 use crate::operations::TableRef;
 use crate::request::capacity::{self, Capacity, Side};
 use crate::request::send::ObserveExt;
@@ -81,9 +82,20 @@ macro_rules! shared_read_methods {
         /// returns whole items. (Only queries use it so far: the published API projects
         /// queries, not scans.)
         #[allow(dead_code)]
-        pub(crate) fn project(mut self, attributes: &[&str]) -> Self {
+        pub(crate) fn project_attributes(mut self, attributes: &[&str]) -> Self {
             self.read.set_projection(attributes);
             self
+        }
+
+        /// Reads only the attributes of the projection `P` (a struct of some of `T`'s
+        /// fields, `#[derive(DynamoProjection)]`), and returns `P`s: a `ProjectionExpression`
+        /// of its attributes is sent, so less is transferred (the capacity read is the same).
+        pub fn project<P: Projection<Table = T>>(mut self) -> Projected<T, P> {
+            match P::attributes() {
+                Ok(attributes) => self.read.set_projection_of(attributes),
+                Err(e) => self.read.fail(e),
+            }
+            Projected::new(self.into_read())
         }
 
         /// Reads one page.
@@ -103,17 +115,17 @@ macro_rules! shared_read_methods {
 
         /// The first matching item, if any.
         pub async fn first(self) -> Result<Option<T>> {
-            self.into_read().first().await
+            self.into_read().first::<T>().await
         }
 
         /// Every matching item, fetched a page at a time as the stream is polled.
         pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-            self.into_read().items()
+            self.into_read().items::<T>()
         }
 
         /// Every page, fetched as the stream is polled.
         pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
-            self.into_read().pages()
+            self.into_read().pages::<T>()
         }
     };
 }
@@ -239,6 +251,11 @@ impl<T: DynamoTable> Read<T> {
     /// fully described.
     pub(crate) fn set_cursor(&mut self, cursor: Option<Cursor<T>>) {
         self.cursor = cursor;
+    }
+
+    /// Returns only these attributes (a projection's, already checked).
+    pub(crate) fn set_projection_of(&mut self, attributes: Vec<String>) {
+        self.projection = Some(attributes);
     }
 
     pub(crate) fn set_projection(&mut self, attributes: &[&str]) {
@@ -387,16 +404,10 @@ impl<T: DynamoTable> Read<T> {
         };
         // The projection's placeholders step around the conditions' ones.
         let projection = match (&self.projection, count_only) {
-            (Some(attributes), false) => {
-                let mut placeholders =
-                    LibraryPlaceholders::avoiding(self.key_condition.iter().chain(&filter));
-                let text = attributes
-                    .iter()
-                    .map(|a| placeholders.name(a))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                Some(placeholders.bind(text))
-            }
+            (Some(attributes), false) => Some(projection(
+                self.key_condition.iter().chain(&filter),
+                attributes,
+            )),
             _ => None,
         };
         let mut names: HashMap<String, String> = HashMap::new();
@@ -480,12 +491,13 @@ impl<T: DynamoTable> Read<T> {
         ))
     }
 
-    fn decode(&self, raw: RawPage) -> Result<QueryResult<T>> {
+    /// A page's items decoded as `O`: the table type, or a projection of it.
+    fn decode<O: DeserializeOwned>(&self, raw: RawPage) -> Result<QueryResult<O>> {
         let items = raw
             .items
             .into_iter()
             .map(|item| decode(&self.table.name, item))
-            .collect::<Result<Vec<T>>>()?;
+            .collect::<Result<Vec<O>>>()?;
         Ok(QueryResult {
             items,
             consumed_capacity: raw.capacity,
@@ -504,7 +516,7 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// One page: at most `limit` (or `T::DEFAULT_PAGE_SIZE`) items read, from the cursor.
-    pub(crate) async fn page(mut self) -> Result<QueryResult<T>> {
+    pub(crate) async fn page<O: DeserializeOwned>(mut self) -> Result<QueryResult<O>> {
         self.check()?;
         let start = self.start();
         let raw = self.fetch(start, Some(self.page_limit()), false).await?;
@@ -532,7 +544,9 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// Every page from the cursor on, fetched lazily, one request per page.
-    pub(crate) fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
+    pub(crate) fn pages<O: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> impl Stream<Item = Result<QueryResult<O>>> + Send + 'static {
         enum State {
             /// Before the first request: check the read, then start at the cursor, if any.
             First(Option<HashMap<String, AttributeValue>>),
@@ -561,8 +575,10 @@ impl<T: DynamoTable> Read<T> {
 
     /// Every item from the cursor on, a page at a time: memory holds one page, however many
     /// items there are.
-    pub(crate) fn items(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-        self.pages()
+    pub(crate) fn items<O: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> impl Stream<Item = Result<O>> + Send + 'static {
+        self.pages::<O>()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
     }
@@ -587,7 +603,7 @@ impl<T: DynamoTable> Read<T> {
         };
         let refusal = stream::iter(refused.map(Err));
         let base = self;
-        let segments = (0..total).map(move |s| Box::pin(base.for_segment(s, total).items()));
+        let segments = (0..total).map(move |s| Box::pin(base.for_segment(s, total).items::<T>()));
         let merged = stream::iter(segments).flatten_unordered(concurrency.max(1));
         refusal.chain(merged)
     }
@@ -637,11 +653,11 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// The first matching item, reading pages until one matches or the data ends.
-    pub(crate) async fn first(mut self) -> Result<Option<T>> {
+    pub(crate) async fn first<O: DeserializeOwned + Send + 'static>(mut self) -> Result<Option<O>> {
         if self.filter.is_none() && self.limit.is_none() {
             self.limit = Some(1);
         }
-        let items = self.items();
+        let items = self.items::<O>();
         futures::pin_mut!(items);
         items.next().await.transpose()
     }

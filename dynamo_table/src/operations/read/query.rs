@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::page::{Cursor, QueryResult};
 use super::plan::{Read, shared_read_methods};
+use super::projected::Projected;
 use crate::codec::key::key_attribute;
 use crate::error::{Error, InvalidReason, Result};
-use crate::expression::{Bound, IntoExpression, LibraryPlaceholders};
+use crate::expression::{Bound, IntoExpression, LibraryPlaceholders, Projection};
 use crate::operations::TableRef;
 use crate::request::capacity::Capacity;
 use crate::schema::{DynamoTable, KeyNames, KeyType, KeyValue};

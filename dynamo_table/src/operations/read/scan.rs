@@ -8,8 +8,9 @@ use serde::Serialize;
 
 use super::page::{Cursor, QueryResult};
 use super::plan::{Read, shared_read_methods};
+use super::projected::Projected;
 use crate::error::{Error, InvalidReason, Result};
-use crate::expression::{Bound, IntoExpression};
+use crate::expression::{Bound, IntoExpression, Projection};
 use crate::operations::TableRef;
 use crate::request::capacity::Capacity;
 use crate::schema::{DynamoTable, KeyNames};
