@@ -3,10 +3,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::spanned::Spanned;
 
 use crate::attrs::crate_path;
-use crate::paths::{FieldsCode, PathField, fields_code};
+use crate::paths::{FieldsCode, PathField, fields_code, plain_struct_fields};
 use crate::serde_names;
 
 /// `#[derive(DynamoDocument)]` on `proc_macro2` tokens: the impl, or an error at the offending
@@ -20,26 +19,11 @@ pub(crate) fn derive_document(input: TokenStream) -> TokenStream {
 
 fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let ident = &input.ident;
-    let fields = match &input.data {
-        syn::Data::Struct(syn::DataStruct {
-            fields: syn::Fields::Named(named),
-            ..
-        }) => &named.named,
-        _ => {
-            return Err(syn::Error::new(
-                ident.span(),
-                "`DynamoDocument` can be derived only for a struct with named fields, which \
-                 serde writes as a map: its attributes are the fields",
-            ));
-        }
-    };
-    if let Some(param) = input.generics.params.first() {
-        return Err(syn::Error::new(
-            param.span(),
-            "`DynamoDocument` cannot be derived for a generic struct: remove the generic \
-             parameters",
-        ));
-    }
+    let fields = plain_struct_fields(
+        input,
+        "DynamoDocument",
+        "serde writes it as a map, whose attributes are the fields",
+    )?;
     let rename_all = serde_names::rename_all(&input.attrs);
     let paths: Vec<PathField> = fields
         .iter()

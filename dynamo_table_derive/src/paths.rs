@@ -8,6 +8,34 @@ use syn::spanned::Spanned;
 use crate::key_types::option_inner;
 use crate::serde_names::SerdeField;
 
+/// The named fields of a struct without generic parameters: what `derive` (a derive's name)
+/// applies to, else an error saying why (`what`: what the fields are to it).
+pub(crate) fn plain_struct_fields<'a>(
+    input: &'a syn::DeriveInput,
+    derive: &str,
+    what: &str,
+) -> syn::Result<&'a syn::punctuated::Punctuated<syn::Field, syn::Token![,]>> {
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(named),
+        ..
+    }) = &input.data
+    else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            format!("`{derive}` can be derived only for a struct with named fields: {what}"),
+        ));
+    };
+    if let Some(param) = input.generics.params.first() {
+        return Err(syn::Error::new(
+            param.span(),
+            format!(
+                "`{derive}` cannot be derived for a generic struct: remove the generic parameters"
+            ),
+        ));
+    }
+    Ok(&named.named)
+}
+
 /// One field's path, as code generation needs it.
 pub(crate) struct PathField {
     pub ident: syn::Ident,

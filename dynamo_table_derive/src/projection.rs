@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::attrs::crate_path;
 use crate::key_types::option_inner;
+use crate::paths::plain_struct_fields;
 use crate::serde_names;
 
 /// `#[derive(DynamoProjection)]` on `proc_macro2` tokens: the impl, or an error at the
@@ -50,26 +51,11 @@ fn table_type(input: &syn::DeriveInput) -> syn::Result<syn::Type> {
 
 fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let ident = &input.ident;
-    let fields = match &input.data {
-        syn::Data::Struct(syn::DataStruct {
-            fields: syn::Fields::Named(named),
-            ..
-        }) => &named.named,
-        _ => {
-            return Err(syn::Error::new(
-                ident.span(),
-                "`DynamoProjection` can be derived only for a struct with named fields: each \
-                 field is one of the table type's",
-            ));
-        }
-    };
-    if let Some(param) = input.generics.params.first() {
-        return Err(syn::Error::new(
-            param.span(),
-            "`DynamoProjection` cannot be derived for a generic struct: remove the generic \
-             parameters",
-        ));
-    }
+    let fields = plain_struct_fields(
+        input,
+        "DynamoProjection",
+        "each field is one of the table type's",
+    )?;
     let table = table_type(input)?;
     let krate = crate_path(&input.attrs);
     let private = quote!(#krate::__private);
