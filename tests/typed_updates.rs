@@ -188,6 +188,18 @@ async fn conditions_and_must_exist_guard_the_update() {
         "{error}"
     );
 
+    // Over DynamoDB's limits (here 400 map entries set at once): refused before sending.
+    let mut wide = profiles.modify(key("ada"));
+    for i in 0..400 {
+        wide = wide.set(&f.limits.key(format!("k{i}")), 1);
+    }
+    let error = wide.execute().await.unwrap_err();
+    assert_eq!(
+        error.invalid_reason(),
+        Some(InvalidReason::ExpressionLimit),
+        "{error}"
+    );
+
     // Nothing to change: refused before sending.
     let error = profiles.modify(key("ada")).execute().await.unwrap_err();
     assert_eq!(error.invalid_reason(), Some(InvalidReason::EmptyUpdate));

@@ -399,13 +399,14 @@ impl Placeholders {
     }
 
     fn node(&mut self, node: &Node) -> Result<String> {
-        // Operands of AND, OR and NOT are parenthesized unless they are single comparisons.
+        // An AND or OR inside the other is parenthesized; NOT binds tighter than both, and
+        // DynamoDB refuses redundant parentheses.
         let joined = |p: &mut Self, operands: &[Node], word: &str| -> Result<String> {
             let mut parts = Vec::with_capacity(operands.len());
             for n in operands {
                 let text = p.node(n)?;
                 parts.push(match n {
-                    Node::And(..) | Node::Or(..) | Node::Not(..) => format!("({text})"),
+                    Node::And(..) | Node::Or(..) => format!("({text})"),
                     _ => text,
                 });
             }
@@ -479,7 +480,7 @@ mod tests {
         let r = render(&c.node).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             r.text,
-            "(#c0 = :c0 OR #c0 = :c1) AND (NOT (#c1 BETWEEN :c2 AND :c3))"
+            "(#c0 = :c0 OR #c0 = :c1) AND NOT (#c1 BETWEEN :c2 AND :c3)"
         );
         assert_eq!(
             r.names,

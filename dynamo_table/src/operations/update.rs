@@ -5,6 +5,8 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemOutput;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use serde::Serialize;
 
+use dynamo_table_rules::limits::{MAX_EXPRESSION_BYTES, MAX_OPERATORS};
+
 use super::TableRef;
 use super::item::explained;
 use super::version::{Overwrite, VersionCheck, checked_condition, refuse_version_attribute};
@@ -240,7 +242,27 @@ impl UpdateExpression {
             Some(version) => update.set(version.attribute(), version.next_value()),
             None => update.bump_version::<T>(),
         }
+        update.check_limits(table)?;
         Ok(update)
+    }
+
+    /// DynamoDB's limits on an update expression: 4 KB, and 300 operators and functions.
+    fn check_limits(&self, table: &str) -> Result<()> {
+        let text = self.text();
+        let actions = self.set.len() + self.remove.len() + self.add.len() + self.delete.len();
+        let operators = actions + text.matches('(').count();
+        if text.len() > MAX_EXPRESSION_BYTES || operators > MAX_OPERATORS {
+            return Err(Error::invalid(
+                InvalidReason::ExpressionLimit,
+                format!(
+                    "the update of an item of table `{table}` is {} bytes with {operators} \
+                     operators and functions, over DynamoDB's {MAX_EXPRESSION_BYTES} bytes or \
+                     {MAX_OPERATORS} operators: split it into several updates",
+                    text.len()
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
