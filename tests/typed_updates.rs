@@ -322,3 +322,69 @@ async fn a_versioned_item_is_changed_only_at_its_version() {
     );
     assert_eq!(wallets.get(w).await.unwrap().unwrap().version, 3);
 }
+
+#[tokio::test]
+async fn typed_updates_go_into_transactions_with_their_conditions_and_versions() {
+    let local = LocalDynamo::start().unwrap();
+    let client = local.client();
+    let wallets = client.table::<Wallet>();
+    wallets.create().await.unwrap();
+    for id in ["a", "b"] {
+        let wallet = Wallet {
+            id: id.into(),
+            version: 0,
+            balance: 10,
+            owner: String::new(),
+        };
+        wallets.put(&wallet).await.unwrap();
+    }
+    let f = Wallet::fields();
+    let a = || WalletKey { id: "a".into() };
+    let b = || WalletKey { id: "b".into() };
+    let transfer = |amount: i64| {
+        client
+            .transact_write()
+            .modify(
+                wallets
+                    .modify(a())
+                    .decrement(&f.balance, amount)
+                    .when(f.balance.ge(amount)),
+            )
+            .modify(wallets.modify(b()).increment(&f.balance, amount))
+    };
+
+    // Not enough in a: canceled, nothing applied, the reason names the first action.
+    let error = transfer(50).execute().await.unwrap_err();
+    let codes: Vec<&str> = error
+        .cancellation_reasons()
+        .iter()
+        .map(|r| r.code.as_str())
+        .collect();
+    assert_eq!(codes, ["ConditionalCheckFailed", "None"]);
+    transfer(4).execute().await.unwrap();
+    let (wa, wb) = (
+        wallets.get(a()).await.unwrap().unwrap(),
+        wallets.get(b()).await.unwrap().unwrap(),
+    );
+    assert_eq!((wa.balance, wb.balance), (6, 14));
+    assert_eq!(
+        (wa.version, wb.version),
+        (2, 2),
+        "additions bump the version"
+    );
+
+    // A versioned change at a stale version cancels the transaction, naming the versions.
+    let error = client
+        .transact_write()
+        .modify(wallets.modify(a()).set(&f.owner, "ada").if_version(1))
+        .execute()
+        .await
+        .unwrap_err();
+    assert!(error.is_version_conflict(), "{error}");
+    assert_eq!(
+        error.cancellation_reasons()[0]
+            .version
+            .map(|v| (v.expected, v.found)),
+        Some((1, Some(2)))
+    );
+}

@@ -21,6 +21,14 @@ use crate::expression::{
 };
 use crate::schema::{DynamoTable, IntoKey, key_names};
 
+/// A typed update, checked and written: for one request, alone or in a transaction.
+pub(crate) struct ModifyRequest {
+    pub table: TableRef,
+    pub key: Item,
+    pub update: UpdateExpression,
+    pub version: Option<VersionCheck>,
+}
+
 /// The item an update replaced, as [`Modify::execute_returning_old`] reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OldItem<T> {
@@ -279,7 +287,8 @@ impl<T: DynamoTable> Modify<T> {
         Ok(bound)
     }
 
-    async fn send(mut self, returning: Option<ReturnValue>) -> Result<(Option<Item>, bool)> {
+    /// The request this update makes: its table, key, expression and version check.
+    pub(crate) fn into_request(mut self) -> Result<ModifyRequest> {
         if let Some(problem) = self.problem.take() {
             return Err(problem);
         }
@@ -300,7 +309,22 @@ impl<T: DynamoTable> Modify<T> {
             condition,
             version.as_ref(),
         )?;
-        let result = send_returning(&self.table, key, update, returning).await;
+        Ok(ModifyRequest {
+            table: self.table,
+            key,
+            update,
+            version,
+        })
+    }
+
+    async fn send(self, returning: Option<ReturnValue>) -> Result<(Option<Item>, bool)> {
+        let ModifyRequest {
+            table,
+            key,
+            update,
+            version,
+        } = self.into_request()?;
+        let result = send_returning(&table, key, update, returning).await;
         explained(result, version.as_ref()).map(|(output, resent)| (output.attributes, resent))
     }
 }

@@ -18,6 +18,7 @@ use aws_sdk_dynamodb::types::{
 };
 use serde::Serialize;
 
+use super::modify::{Modify, ModifyRequest};
 use super::update::{increment_expression, patch_expression};
 use super::version::{Overwrite, VersionCheck, checked_condition, checked_put};
 use crate::codec::item::{decode, encode};
@@ -206,6 +207,38 @@ impl TransactWrite {
     ) -> Self {
         let action = bind(condition, values)
             .and_then(|c| update_action::<T>(&self.conn, key, patch, Some(c), None));
+        self.push(action)
+    }
+
+    /// A typed update ([`Table::modify`](crate::Table::modify)), with its condition and
+    /// version, as an action of the transaction (it is sent with the transaction, not alone).
+    ///
+    /// ```no_run
+    /// # use dynamo_table::DynamoTable;
+    /// # use serde::{Deserialize, Serialize};
+    /// # #[derive(Serialize, Deserialize, DynamoTable)]
+    /// # #[dynamo(table = "accounts")]
+    /// # struct Account { #[dynamo(pk)] id: String, balance: i64 }
+    /// # async fn run(client: dynamo_table::DynamoClient) -> Result<(), dynamo_table::Error> {
+    /// let (accounts, f) = (client.table::<Account>(), Account::fields());
+    /// let take = accounts
+    ///     .modify(AccountKey { id: "a".into() })
+    ///     .decrement(&f.balance, 10)
+    ///     .when(f.balance.ge(10));
+    /// let give = accounts.modify(AccountKey { id: "b".into() }).increment(&f.balance, 10);
+    /// client.transact_write().modify(take).modify(give).execute().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn modify<T: DynamoTable>(self, update: Modify<T>) -> Self {
+        let action = update.into_request().and_then(|request| {
+            let ModifyRequest {
+                table,
+                key,
+                update,
+                version,
+            } = request;
+            updating::<T>(table.name, key, update.into_parts()).map(|a| a.checking(version))
+        });
         self.push(action)
     }
 
