@@ -3,7 +3,7 @@
 //! conditions and updates built on them are checked against the struct by the compiler.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -176,6 +176,13 @@ impl<T, E: Serialize, K> Path<T, Vec<E>, K> {
 }
 
 impl<T, E: Serialize, K> Path<T, HashMap<String, E>, K> {
+    /// The value under `key` in this map.
+    pub fn key(&self, key: impl Into<String>) -> Path<T, E> {
+        self.child(Segment::Name(Cow::Owned(key.into())))
+    }
+}
+
+impl<T, E: Serialize, K> Path<T, BTreeMap<String, E>, K> {
     /// The value under `key` in this map.
     pub fn key(&self, key: impl Into<String>) -> Path<T, E> {
         self.child(Segment::Name(Cow::Owned(key.into())))
@@ -376,6 +383,8 @@ mod tests {
     fn paths_name_their_attribute_as_dynamodb_reads_it() {
         let lines: Path<Item, Vec<HashMap<String, u32>>> = Path::__at(&Prefix::root(), "lines");
         assert_eq!(lines.at(2).key("qty").name(), "lines[2].qty");
+        let sorted: Path<Item, BTreeMap<String, bool>> = Path::__at(&Prefix::root(), "flags");
+        assert_eq!(sorted.key("beta").name(), "flags.beta");
         assert_eq!(
             lines.at(0).key("qty").encode(3u32).ok(),
             Some(AttributeValue::N("3".into()))
