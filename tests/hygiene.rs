@@ -39,9 +39,54 @@ mod shadowed {
     )]
     pub struct Id(pub ::std::string::String);
 
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        Serialize,
+        Deserialize,
+        dynamo_table::DynamoDocument,
+    )]
+    pub struct Place {
+        pub city: ::std::string::String,
+    }
+
+    #[derive(
+        ::core::fmt::Debug, ::core::clone::Clone, Serialize, Deserialize, dynamo_table::DynamoTable,
+    )]
+    #[dynamo(table = "hygiene_docs")]
+    pub struct Doc {
+        #[dynamo(pk)]
+        pub id: ::std::string::String,
+        #[dynamo(version)]
+        pub version: ::core::primitive::u64,
+        pub place: Place,
+        #[serde(with = "dynamo_table::ttl::epoch_seconds")]
+        pub at: ::std::time::SystemTime,
+    }
+
+    #[derive(::core::fmt::Debug, Deserialize, dynamo_table::DynamoProjection)]
+    #[dynamo(of = Doc)]
+    pub struct DocPlace {
+        pub place: Place,
+    }
+
     pub fn filter() -> dynamo_table::expression::Expression {
         dynamo_table::expr!("#kind = :k")
     }
+}
+
+#[test]
+fn paths_versions_and_projections_are_hygienic() {
+    use dynamo_table::DynamoTable;
+    use dynamo_table::expression::Projection;
+    let f = shadowed::Doc::fields();
+    assert_eq!(f.place.fields().city.name(), "place.city");
+    assert_eq!(f.at.name(), "at");
+    assert_eq!(shadowed::Doc::VERSION.map(|v| v.attribute), Some("version"));
+    assert_eq!(
+        shadowed::DocPlace::attributes().ok(),
+        Some(vec!["place".to_string()])
+    );
 }
 
 #[test]
