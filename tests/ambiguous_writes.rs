@@ -378,3 +378,59 @@ async fn versioned_read_modify_write_under_contention_loses_nothing() {
         assert_eq!(wallet.version, 101);
     }
 }
+
+/// Typed conditional updates through lost answers: a retry that finds its own change reports
+/// success, and `execute_returning_new` still returns the item as the update left it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_conditional_updates_know_their_own_write() {
+    let plan = FaultPlan::applied_then_failed(43, &["UpdateItem"], 0.2);
+    let (_local, proxy, accounts, direct) = set_up(plan, None).await;
+    for i in 0..300 {
+        direct.put(&account(i)).await.unwrap();
+    }
+    let f = Account::fields();
+    let mut tally = Tally::default();
+    let mut returned_wrong = 0;
+    for i in 0..300 {
+        let result = accounts
+            .modify(account(i).key())
+            .set(&f.balance, 101)
+            .when(f.balance.eq(100))
+            .must_exist()
+            .execute_returning_new()
+            .await;
+        if let Ok(item) = &result
+            && item.balance != 101
+        {
+            returned_wrong += 1;
+        }
+        tally.record(result);
+    }
+    println!(
+        "300 typed conditional updates: {tally:?}; proxy: {}",
+        proxy.stats.summary()
+    );
+    assert_eq!(
+        tally.false_conflicts, 0,
+        "an update called its own write a conflict"
+    );
+    assert!(tally.other.is_empty(), "{:?}", tally.other);
+    assert_eq!(
+        returned_wrong, 0,
+        "every Ok returned the item as the update left it"
+    );
+    assert!(
+        proxy
+            .stats
+            .applied_then_failed
+            .load(std::sync::atomic::Ordering::Relaxed)
+            > 30,
+        "the faults happened: {}",
+        proxy.stats.summary()
+    );
+    // Every update was forwarded: every item has the new balance.
+    for i in 0..300 {
+        let now = direct.get(account(i).key()).await.unwrap().unwrap();
+        assert_eq!(now.balance, 101);
+    }
+}
