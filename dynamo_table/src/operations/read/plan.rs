@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
+use futures::future::Either;
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use serde::de::DeserializeOwned;
 
+use super::ahead::{PageSource, PagesAhead};
 use super::page::{Cursor, QueryResult, RawPage};
 use super::token::{QueryFingerprint, fingerprint, push_value};
 use crate::codec::item::{decode, unix_now};
@@ -118,18 +120,40 @@ macro_rules! shared_read_methods {
             self.into_read().first::<T>().await
         }
 
-        /// Every matching item, fetched a page at a time as the stream is polled.
-        pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        /// Every matching item, a page at a time, each item decoded as it is handed out.
+        /// While a page is handed out the next one is already requested (see
+        /// [`fetch_ahead`](Self::fetch_ahead)). The stream is `Unpin`:
+        /// `while let Some(item) = stream.next().await` works as written.
+        pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static {
             self.into_read().items::<T>()
         }
 
-        /// Every page, fetched as the stream is polled.
-        pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + 'static {
+        /// Every page, each requested as the one before it arrives (see
+        /// [`fetch_ahead`](Self::fetch_ahead)).
+        pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + Unpin + 'static {
             self.into_read().pages::<T>()
+        }
+
+        /// Whether [`stream`](Self::stream) and [`pages`](Self::pages) request the next page as
+        /// soon as one arrives, on a task of its own, so that it travels while the consumer
+        /// works (default: `true`; at most one page ahead, so memory holds two pages).
+        /// `false` sends each request only when the consumer asks for more.
+        pub fn fetch_ahead(mut self, ahead: bool) -> Self {
+            self.read.ahead = ahead;
+            self
         }
     };
 }
 pub(crate) use shared_read_methods;
+
+impl<T: DynamoTable> PageSource for Read<T> {
+    fn fetch_page(
+        self: std::sync::Arc<Self>,
+        start: Option<HashMap<String, AttributeValue>>,
+    ) -> futures::future::BoxFuture<'static, Result<RawPage>> {
+        Box::pin(async move { self.fetch(start, Some(self.page_limit()), false).await })
+    }
+}
 
 /// The fields of one query or scan request that both share.
 struct RequestParts {
@@ -167,6 +191,8 @@ pub(crate) struct Read<T> {
     pub problem: Option<Error>,
     /// Return items whose time to live has passed (DynamoDB deletes them only eventually).
     pub include_expired: bool,
+    /// Request the next page as soon as one arrives, while the consumer works.
+    pub ahead: bool,
     _items: PhantomData<fn() -> T>,
 }
 
@@ -208,6 +234,7 @@ impl<T: DynamoTable> Read<T> {
             global_index: false,
             problem: None,
             include_expired: false,
+            ahead: true,
             _items: PhantomData,
         }
     }
@@ -543,44 +570,45 @@ impl<T: DynamoTable> Read<T> {
         }
     }
 
-    /// Every page from the cursor on, fetched lazily, one request per page.
-    pub(crate) fn pages<O: DeserializeOwned + Send + 'static>(
-        self,
-    ) -> impl Stream<Item = Result<QueryResult<O>>> + Send + 'static {
-        enum State {
-            /// Before the first request: check the read, then start at the cursor, if any.
-            First(Option<HashMap<String, AttributeValue>>),
-            At(HashMap<String, AttributeValue>),
-            Done,
-        }
-        let first = State::First(self.start());
-        stream::try_unfold((self, first), |(mut read, state)| async move {
-            let start = match state {
-                State::Done => return Ok(None),
-                State::First(start) => {
-                    read.check()?;
-                    start
-                }
-                State::At(key) => Some(key),
-            };
-            let raw = read.fetch(start, Some(read.page_limit()), false).await?;
-            let next = match &raw.last_key {
-                Some(key) => State::At(key.clone()),
-                None => State::Done,
-            };
-            let page = read.decode(raw)?;
-            Ok(Some((page, (read, next))))
-        })
+    /// The raw pages from the cursor on (the read checked first), each next one requested as
+    /// soon as the one before it arrives, unless the read opted out.
+    fn raw_pages(mut self) -> Result<PagesAhead<Read<T>>> {
+        self.check()?;
+        let start = self.start();
+        let ahead = self.ahead;
+        Ok(PagesAhead::new(self, start, ahead))
     }
 
-    /// Every item from the cursor on, a page at a time: memory holds one page, however many
-    /// items there are.
+    /// Every page from the cursor on, each decoded as it arrives.
+    pub(crate) fn pages<O: DeserializeOwned + Send + 'static>(
+        self,
+    ) -> impl Stream<Item = Result<QueryResult<O>>> + Send + Unpin + 'static {
+        match self.raw_pages() {
+            Err(e) => Either::Left(stream::iter([Err(e)])),
+            Ok(pages) => {
+                let read = pages.shared_read();
+                Either::Right(pages.map(move |raw| raw.and_then(|raw| read.decode::<O>(raw))))
+            }
+        }
+    }
+
+    /// Every item from the cursor on, decoded as it is handed out: memory holds the page being
+    /// handed out and the one requested ahead, however many items there are.
     pub(crate) fn items<O: DeserializeOwned + Send + 'static>(
         self,
-    ) -> impl Stream<Item = Result<O>> + Send + 'static {
-        self.pages::<O>()
-            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-            .try_flatten()
+    ) -> impl Stream<Item = Result<O>> + Send + Unpin + 'static {
+        let table = self.table.name.clone();
+        match self.raw_pages() {
+            Err(e) => Either::Left(stream::iter([Err(e)])),
+            Ok(pages) => Either::Right(
+                pages
+                    .map_ok(move |raw| {
+                        let table = table.clone();
+                        stream::iter(raw.items.into_iter().map(move |item| decode(&table, item)))
+                    })
+                    .try_flatten(),
+            ),
+        }
     }
 
     /// Every item of a scan split into `segments` parallel segments, at most `concurrency` of
@@ -648,6 +676,7 @@ impl<T: DynamoTable> Read<T> {
             global_index: self.global_index,
             problem: None,
             include_expired: self.include_expired,
+            ahead: self.ahead,
             _items: PhantomData,
         }
     }

@@ -71,13 +71,13 @@ impl<T: DynamoTable, P: Projection<Table = T>> Projected<T, P> {
         self.read.first::<P>().await
     }
 
-    /// Every matching item, fetched a page at a time as the stream is polled.
-    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + 'static {
+    /// Every matching item, a page at a time, the next page requested ahead.
+    pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + Unpin + 'static {
         self.read.items::<P>()
     }
 
-    /// Every page, fetched as the stream is polled.
-    pub fn pages(self) -> impl Stream<Item = Result<QueryResult<P>>> + Send + 'static {
+    /// Every page, each requested as the one before it arrives.
+    pub fn pages(self) -> impl Stream<Item = Result<QueryResult<P>>> + Send + Unpin + 'static {
         self.read.pages::<P>()
     }
 }
