@@ -686,8 +686,9 @@ impl<T: DynamoTable> Read<T> {
         if self.filter.is_none() && self.limit.is_none() {
             self.limit = Some(1);
         }
-        let items = self.items::<O>();
-        futures::pin_mut!(items);
+        // One item is wanted: a page requested ahead would be read for nothing.
+        self.ahead = false;
+        let mut items = self.items::<O>();
         items.next().await.transpose()
     }
 }
