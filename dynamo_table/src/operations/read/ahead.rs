@@ -13,7 +13,7 @@ use futures::Stream;
 use futures::future::BoxFuture;
 
 use super::page::RawPage;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 type Key = HashMap<String, AttributeValue>;
 
@@ -85,12 +85,16 @@ impl<R: PageSource> Stream for PagesAhead<R> {
             Request::Inline(future) => futures::ready!(future.as_mut().poll(cx)),
             Request::Ahead(task) => match futures::ready!(Pin::new(task).poll(cx)) {
                 Ok(page) => page,
-                // Aborted only when dropped, so this is a panic of the request: pass it on.
+                // A panic of the request: pass it on.
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => {
-                    this.request = None;
-                    return Poll::Ready(None);
-                }
+                // Cancelled under the stream (its runtime shut down): never a silent end.
+                Err(e) => Err(Error::Config {
+                    message: "the request for the next page was cancelled, its Tokio runtime \
+                              shutting down: read on from the last page's cursor on a running \
+                              runtime, or turn `fetch_ahead` off"
+                        .to_owned(),
+                    source: Some(Box::new(e)),
+                }),
             },
         };
         this.request = match &page {
