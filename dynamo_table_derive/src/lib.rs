@@ -2,11 +2,13 @@
 //! `#[derive(KeyValue)]` and `expr!` macros of `dynamo_table`.
 //! Use them through that crate, which documents them.
 //!
-//! `DynamoTable` runs in three stages, each in its own module: [`attrs`] parses the
-//! `#[dynamo(...)]` attributes (syntax only), [`validate`] checks their meaning, one function per
-//! rule, and builds a [`model`] that cannot be invalid, and [`expand`] turns the model into code
-//! without failing. The macros below are shims over entry points on `proc_macro2` tokens, which
-//! the unit tests call directly.
+//! `DynamoTable` runs in three stages, each in its own module: `attrs` parses the
+//! `#[dynamo(...)]` attributes (syntax only), `validate` checks their meaning, one function per
+//! rule, and builds a `model` that cannot be invalid, and `expand` turns the model into code
+//! without failing. `paths` writes the typed attribute paths that `DynamoTable` and
+//! `DynamoDocument` (`document`) generate; `projection` checks a projection's fields against
+//! them. The macros below are shims over entry points on `proc_macro2` tokens, which the unit
+//! tests call directly.
 
 #![cfg_attr(
     not(test),

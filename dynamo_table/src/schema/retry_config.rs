@@ -8,7 +8,7 @@ use dynamo_table_rules::limits;
 ///
 /// It serves two purposes, as in the published 0.x API:
 /// - as a table's `BATCH_RETRIES_CONFIG`, it bounds the retries of unprocessed batch items;
-/// - passed to [`ConfigLoader::retry_config`], it becomes the SDK's standard retry policy
+/// - passed to [`ConfigLoader::retry_config`](aws_config::ConfigLoader::retry_config), it becomes the SDK's standard retry policy
 ///   (`max_retries + 1` attempts).
 ///
 /// ```

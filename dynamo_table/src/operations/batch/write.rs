@@ -123,7 +123,7 @@ struct Entry {
 /// Puts and deletes, across any number of tables, sent as `BatchWriteItem` calls.
 ///
 /// - Writes are grouped 25 to a call; calls run concurrently, at most
-///   [`DynamoClient::batch_concurrency`] at a time.
+///   [`DynamoClient::batch_concurrency`](crate::DynamoClient::batch_concurrency) at a time.
 /// - Items DynamoDB leaves unprocessed, and calls that fail with a retryable error (throttling,
 ///   5xx, network), are sent again after an exponential backoff with full jitter, up to the
 ///   retry settings (by default the `BATCH_RETRIES_CONFIG` of the first table added).

@@ -43,7 +43,7 @@ pub enum SortCondition<K> {
     BeginsWith(String),
 }
 
-/// A query on one partition of a table or index. Build it with [`Table::query`] or
+/// A query on one partition of a table or index. Build it with [`Table::query`](crate::Table::query) or
 /// [`IndexTable::query`](crate::IndexTable::query), refine it, then read it with [`page`],
 /// [`count`], [`stream`] or [`first`].
 ///

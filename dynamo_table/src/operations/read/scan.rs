@@ -15,8 +15,8 @@ use crate::operations::TableRef;
 use crate::request::capacity::Capacity;
 use crate::schema::{DynamoTable, KeyNames};
 
-/// A scan of a table or index. Build it with [`Table::scan`] or
-/// [`IndexTable::scan`](crate::IndexTable::scan); read it like a [`Query`](crate::Query).
+/// A scan of a table or index. Build it with [`Table::scan`](crate::Table::scan) or
+/// [`IndexTable::scan`](crate::IndexTable::scan); read it like a [`Query`](crate::read::Query).
 ///
 /// ```no_run
 /// # use dynamo_table::DynamoTable;
