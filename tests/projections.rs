@@ -211,3 +211,49 @@ async fn a_field_read_under_another_name_than_the_table_writes_is_refused_with_t
         .unwrap_err();
     assert!(error.is_invalid_input(), "{error}");
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "sessions")]
+struct Session {
+    #[dynamo(pk)]
+    id: String,
+    user: String,
+    #[dynamo(ttl)]
+    expires: u64,
+}
+
+/// Names the time to live, which reads of a TTL table add to every projection themselves.
+#[derive(Debug, PartialEq, Deserialize, DynamoProjection)]
+#[dynamo(of = Session)]
+struct SessionExpiry {
+    id: String,
+    expires: u64,
+}
+
+#[tokio::test]
+async fn a_projection_that_names_what_reads_add_themselves_reads_it_once() {
+    let local = LocalDynamo::start().unwrap();
+    let sessions = local.client().table::<Session>();
+    sessions.create().await.unwrap();
+    let later = 4_000_000_000;
+    let session = Session {
+        id: "s1".into(),
+        user: "ada".into(),
+        expires: later,
+    };
+    sessions.put(&session).await.unwrap();
+    let expected = SessionExpiry {
+        id: "s1".into(),
+        expires: later,
+    };
+    let got = sessions
+        .get_projection::<SessionExpiry>(SessionKey { id: "s1".into() })
+        .await
+        .unwrap();
+    assert_eq!(got, Some(expected));
+    let batch = sessions
+        .batch_get_projection::<SessionExpiry, _>(vec![SessionKey { id: "s1".into() }])
+        .await
+        .unwrap();
+    assert_eq!(batch.items.len(), 1, "{:?}", batch.failed_keys);
+}

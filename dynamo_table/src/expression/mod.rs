@@ -430,18 +430,22 @@ impl Bound {
     }
 }
 
-/// A `ProjectionExpression` of these top-level `attributes`, with placeholders that cannot
-/// collide with those of `others`, the expressions sent in the same request.
+/// A `ProjectionExpression` of these top-level `attributes`, each once (DynamoDB refuses a
+/// path named twice), with placeholders that cannot collide with those of `others`, the
+/// expressions sent in the same request.
 pub(crate) fn projection<'a>(
     others: impl IntoIterator<Item = &'a Bound> + Clone,
     attributes: &[String],
 ) -> Bound {
     let mut placeholders = LibraryPlaceholders::avoiding(others);
-    let text = attributes
-        .iter()
-        .map(|a| placeholders.name(a))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut listed: Vec<String> = Vec::with_capacity(attributes.len());
+    for attribute in attributes {
+        let name = placeholders.name(attribute);
+        if !listed.contains(&name) {
+            listed.push(name);
+        }
+    }
+    let text = listed.join(", ");
     placeholders.bind(text)
 }
 

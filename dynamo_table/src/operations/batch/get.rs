@@ -208,11 +208,7 @@ pub(crate) async fn get_items<T: DynamoTable, O: DeserializeOwned + Send, K: Int
     // The keys come too, to match items to keys; and the time to live, to leave out expired
     // items.
     let projection = projection.map(|mut attributes| {
-        for extra in key_names.iter().chain(T::TTL_ATTRIBUTE) {
-            if !attributes.iter().any(|a| a == extra) {
-                attributes.push(extra.to_owned());
-            }
-        }
+        attributes.extend(key_names.iter().chain(T::TTL_ATTRIBUTE).map(str::to_owned));
         Arc::new(expression::projection(None, &attributes))
     });
     let mut all = Vec::new();
