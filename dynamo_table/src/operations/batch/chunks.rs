@@ -112,13 +112,18 @@ where
     // went unanswered (reported as `Error::MaybeApplied`, whatever the last call's error),
     // failed otherwise.
     let ended = |pending: Vec<usize>, error: Error| {
-        let (requests, calls, unanswered_calls) = match unanswered.lock() {
-            Ok(u) => (Some(u.requests.clone()), u.calls, u.unanswered),
-            Err(_) => (None, 0, 0),
+        // Per pending request: may an unanswered call have applied it? (All may, if the
+        // record cannot be read.)
+        let (maybe, calls, unanswered_calls): (Vec<bool>, u32, u32) = match unanswered.lock() {
+            Ok(u) => (
+                pending.iter().map(|i| u.requests.contains(i)).collect(),
+                u.calls,
+                u.unanswered,
+            ),
+            Err(_) => (vec![true; pending.len()], 0, 0),
         };
-        let maybe = |i: &usize| requests.as_ref().is_none_or(|r| r.contains(i));
         let error = Arc::new(error);
-        let as_unknown = if error.may_have_been_applied() || !pending.iter().any(maybe) {
+        let as_unknown = if error.may_have_been_applied() || !maybe.contains(&true) {
             Arc::clone(&error)
         } else {
             Arc::new(Error::MaybeApplied {
@@ -131,8 +136,9 @@ where
         };
         pending
             .into_iter()
-            .map(|i| {
-                if error.may_have_been_applied() || maybe(&i) {
+            .zip(maybe)
+            .map(|(i, maybe)| {
+                if error.may_have_been_applied() || maybe {
                     (i, unknown(&as_unknown))
                 } else {
                     (i, failed(&error))
