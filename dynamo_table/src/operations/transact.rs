@@ -22,7 +22,7 @@ use super::modify::{Modify, ModifyRequest};
 use super::update::{increment_expression, patch_expression};
 use super::version::{Overwrite, VersionCheck, checked_condition, checked_put};
 use crate::codec::item::{decode, encode};
-use crate::codec::key::{describe_key, key_map};
+use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::{check_item_size, item_size};
 use crate::error::{Error, ErrorKind, InvalidReason, Result};
 use crate::expression::{Bound, IntoExpression, non_empty};
@@ -34,8 +34,6 @@ use crate::retry::{Attempt, GaveUp, with_backoff};
 use crate::schema::{DynamoTable, IntoKey, KeyNames, RetryConfig, key_names};
 
 use dynamo_table_rules::limits;
-
-type Item = HashMap<String, AttributeValue>;
 
 /// One action of a write transaction, built and checked when it was added.
 struct Action {

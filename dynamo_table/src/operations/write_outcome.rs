@@ -11,14 +11,11 @@
 //! - otherwise, if an attempt went unanswered: [`Error::MaybeApplied`], never a plain failure;
 //! - otherwise the error is what it says.
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::codec::key::Item;
 use crate::error::{Error, Result};
 use crate::request::attempts::AttemptLog;
-
-type Item = HashMap<String, AttributeValue>;
 
 /// What the table holds after a write, as far as the write decides it.
 pub(crate) enum Produces {

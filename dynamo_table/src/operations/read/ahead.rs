@@ -2,20 +2,17 @@
 //! on its own task, so that it travels while the consumer works through the page. At most one
 //! request is ahead, so memory holds two pages. Dropping the stream cancels it.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use futures::Stream;
 use futures::future::BoxFuture;
 
 use super::page::RawPage;
+use crate::codec::key::Item as Key;
 use crate::error::{Error, Result};
-
-type Key = HashMap<String, AttributeValue>;
 
 /// What pages come from: a read, fully described.
 pub(crate) trait PageSource: Send + Sync + 'static {
