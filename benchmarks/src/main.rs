@@ -1,27 +1,33 @@
-//! Benchmarks: every workload three ways in one process and one run: hand-written
-//! `aws-sdk-dynamodb` code as an expert would write it ("raw"), `dynamo_table` ("ours"), and the
-//! seed crate `dynamo_table` 0.8.0 ("seed"). The server runs in a separate process
-//! (`dynoxide_server`), so the CPU time measured here is the client's alone.
+//! Benchmarks: every workload in one process and one run, four ways: hand-written
+//! `aws-sdk-dynamodb` code as an expert would write it ("raw"), the same code again (the A/A
+//! control), `dynamo_table` ("ours"), and the seed crate `dynamo_table` 0.8.0 ("seed"). The
+//! server runs in a separate process, so the CPU time measured here is the client's alone.
 //!
 //! ```text
-//! cargo run --release -p benchmarks                 # everything, markdown on stdout
-//! cargo run --release -p benchmarks -- quick        # 3 repetitions instead of 7
-//! cargo run --release -p benchmarks -- quick get    # only workloads whose name has "get"
+//! cargo run --release -p benchmarks                                # everything, markdown on stdout
+//! cargo run --release -p benchmarks -- --write docs/BENCHMARKS.md  # everything, into the docs
+//! cargo run --release -p benchmarks -- quick                       # fewer repetitions
+//! cargo run --release -p benchmarks -- quick get                   # only sections naming "get"
 //! ```
 //!
 //! The same binary is the server (`bench serve`), started as a child process.
 
+mod compile;
 mod measure;
+mod report;
 mod server;
+mod stats;
 mod workloads;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use measure::{Report, Sample};
-use workloads::{Ctx, Way};
+use measure::Sample;
+use report::{LatencyRun, Run, WorkloadRun};
+use workloads::{Consumer, Ctx, Way};
 
-fn server() -> (std::process::Child, String) {
+/// The server process and its two addresses: direct, and through the delaying proxy.
+fn server() -> (std::process::Child, String, String) {
     let exe = std::env::current_exe().unwrap_or_else(|e| fail(&format!("current_exe: {e}")));
     let mut child = Command::new(&exe)
         .arg("serve")
@@ -42,17 +48,58 @@ fn server() -> (std::process::Child, String) {
     BufReader::new(stdout)
         .read_line(&mut line)
         .unwrap_or_else(|e| fail(&format!("server: {e}")));
-    let endpoint = line
+    let mut words = line
         .trim()
         .strip_prefix("listening ")
         .unwrap_or_else(|| fail(&format!("unexpected server output `{line}`")))
-        .to_owned();
-    (child, endpoint)
+        .split(' ');
+    match (words.next(), words.next()) {
+        (Some(direct), Some(delayed)) => (child, direct.to_owned(), delayed.to_owned()),
+        _ => fail(&format!("unexpected server output `{line}`")),
+    }
 }
 
 fn fail(message: &str) -> ! {
     eprintln!("bench: {message}");
     std::process::exit(2)
+}
+
+/// The options of a run.
+struct Options {
+    quick: bool,
+    /// Only the workloads and sections whose name contains this.
+    only: Option<String>,
+    /// Where to write the markdown (stdout when `None`).
+    write: Option<String>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Options {
+        let mut options = Options {
+            quick: false,
+            only: None,
+            write: None,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "quick" => options.quick = true,
+                "--write" => {
+                    options.write = Some(
+                        args.next()
+                            .cloned()
+                            .unwrap_or_else(|| fail("--write needs a path")),
+                    )
+                }
+                word => options.only = Some(word.to_owned()),
+            }
+        }
+        options
+    }
+
+    fn wants(&self, name: &str) -> bool {
+        self.only.as_ref().is_none_or(|w| name.contains(w.as_str()))
+    }
 }
 
 fn main() {
@@ -81,72 +128,165 @@ fn main() {
         return;
     }
 
-    let quick = args.first().map(String::as_str) == Some("quick");
-    let reps = if quick { 3 } else { 7 };
-    let (mut child, endpoint) = server();
-    let mut report = Report::default();
+    let options = Options::parse(&args);
+    let reps = if options.quick { 5 } else { 15 };
+    let latency_reps = if options.quick { 3 } else { 7 };
+    let mut rng = fastrand::Rng::with_seed(0x5eed);
+    let (mut child, endpoint, delayed) = server();
+    let mut run = Run {
+        reps,
+        machine: machine(),
+        workloads: Vec::new(),
+        latency: Vec::new(),
+        latency_reps,
+        conversion: Default::default(),
+        memory: Vec::new(),
+        compile: None,
+        notes: Vec::new(),
+    };
     runtime.block_on(async {
         let ctx = Ctx::connect(&endpoint).await;
         ctx.load().await;
-        // `bench quick <word>`: only the workloads whose name contains <word>.
-        let only = args.get(1).cloned();
         for workload in workloads::ALL {
-            if only
-                .as_ref()
-                .is_some_and(|w| !workload.name().contains(w.as_str()))
-            {
+            if !options.wants(workload.name()) {
                 continue;
             }
-            let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); 3];
+            eprintln!("{}", workload.name());
+            let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); Way::ALL.len()];
             for rep in 0..reps {
-                // Rotate the order so no way always runs first (or last) in a round.
-                for k in 0..3 {
-                    let way = Way::ALL[(rep + k) % 3];
+                let mut order = Way::ALL;
+                rng.shuffle(&mut order);
+                for way in order {
                     let sample = workloads::run(&ctx, workload, way, rep).await;
                     samples[way as usize].push(sample);
                 }
             }
-            report.workload(workload.name(), workload.unit(), &samples);
+            run.workloads.push(WorkloadRun {
+                name: workload.name(),
+                unit: workload.unit(),
+                samples,
+            });
         }
-        report.conversion(workloads::conversion(&ctx, if quick { 3 } else { 7 }));
+        if options.wants("latency stream") {
+            eprintln!("latency mode");
+            let ctx = Ctx::connect(&delayed).await;
+            for page in [100, 1000] {
+                let items = 10_000;
+                let mut seconds = vec![Vec::new(); Consumer::ALL.len()];
+                for _ in 0..latency_reps {
+                    let mut order = Consumer::ALL;
+                    rng.shuffle(&mut order);
+                    for consumer in order {
+                        let started = std::time::Instant::now();
+                        let seen = workloads::latency_stream(&ctx, consumer, page, items).await;
+                        if seen != items {
+                            fail(&format!("a latency stream saw {seen} of {items} items"));
+                        }
+                        seconds[consumer as usize].push(started.elapsed().as_secs_f64());
+                    }
+                }
+                run.latency.push(LatencyRun {
+                    page,
+                    items,
+                    seconds,
+                });
+            }
+        }
+        if options.wants("conversion") {
+            eprintln!("conversion");
+            run.conversion = workloads::conversion(&ctx, reps, &mut rng);
+        }
     });
-    if args.get(1).is_some() {
-        drop(child.stdin.take());
-        let _ = child.wait();
-        println!("{}", report.markdown(reps));
-        return;
-    }
-
-    for (label, workload, n) in [
-        ("stream 10,000 items", "stream", 10_000),
-        ("stream 100,000 items", "stream", 100_000),
-        ("batch write 100,000 items", "batch_write", 100_000),
-    ] {
-        let mut row = Vec::new();
-        for way in Way::ALL {
-            let exe = std::env::current_exe().unwrap_or_else(|e| fail(&e.to_string()));
-            let out = Command::new(exe)
-                .args(["memory", workload, &n.to_string(), way.name(), &endpoint])
-                .output()
-                .unwrap_or_else(|e| fail(&format!("memory child: {e}")));
-            let text = String::from_utf8_lossy(&out.stdout);
-            let kib = text
-                .lines()
-                .find_map(|l| l.strip_prefix("peak_rss_kib "))
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .unwrap_or(0);
-            row.push(kib);
+    if options.wants("memory") {
+        eprintln!("memory");
+        for (label, workload, n) in [
+            ("stream 10,000 items", "stream", 10_000),
+            ("stream 100,000 items", "stream", 100_000),
+            ("batch write 100,000 items", "batch_write", 100_000),
+        ] {
+            let mut row = [0; 3];
+            for (i, way) in [Way::Raw, Way::Ours, Way::Seed].into_iter().enumerate() {
+                row[i] = memory_child(workload, n, way, &endpoint);
+            }
+            run.memory.push((label.to_owned(), row));
         }
-        report.memory(label, &row);
     }
     drop(child.stdin.take());
     let _ = child.wait();
-    println!("{}", report.markdown(reps));
-    let notes = workloads::notes();
-    if !notes.is_empty() {
-        println!("\n## Correctness notes\n");
-        for note in notes {
-            println!("- {note}");
-        }
+    if options.wants("compile") {
+        eprintln!("compile cost");
+        run.compile = Some(compile::measure(
+            if options.quick { 2 } else { 5 },
+            &mut rng,
+        ));
     }
+    run.notes = workloads::notes();
+    let markdown = run.markdown(&mut rng);
+    match &options.write {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, markdown) {
+                fail(&format!("write {path}: {e}"));
+            }
+            eprintln!("wrote {path}");
+        }
+        None => println!("{markdown}"),
+    }
+}
+
+/// Peak RSS (KiB) of a child process running one workload one way.
+fn memory_child(workload: &str, n: usize, way: Way, endpoint: &str) -> u64 {
+    let exe = std::env::current_exe().unwrap_or_else(|e| fail(&e.to_string()));
+    let out = Command::new(exe)
+        .args(["memory", workload, &n.to_string(), way.name(), endpoint])
+        .output()
+        .unwrap_or_else(|e| fail(&format!("memory child: {e}")));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_rss_kib "))
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            fail(&format!(
+                "the memory child ({workload}, {}) printed no figure: {}",
+                way.name(),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        })
+}
+
+/// The machine, the compiler and the date, for the report.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / (1024 * 1024));
+    let output = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    format!(
+        "{cores} cores ({cpu}), {memory} GiB, Linux, {}, release profile; run on {}, load \
+         average at the start {}. The machine is shared with other work, which is what the \
+         intervals and the A/A row measure.",
+        output("rustc", &["--version"]),
+        output("date", &["-u", "+%Y-%m-%d"]),
+        load.split(' ').take(3).collect::<Vec<_>>().join(" "),
+    )
 }

@@ -1,24 +1,35 @@
-//! Client CPU time (all threads, from /proc), wall time, peak RSS, and the markdown report.
+//! What one run of a workload costs: the process's CPU time (every thread, the kernel's own
+//! per-process clock), wall time, and peak RSS.
 
-use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-/// CPU time of every thread of this process, in nanoseconds (Linux: per-thread schedstat).
+use nix::time::{ClockId, clock_gettime};
+
+/// CPU time of this whole process so far (`CLOCK_PROCESS_CPUTIME_ID`): every thread, including
+/// threads that ended, to the nanosecond, with no scheduler-tick lag.
 pub fn cpu_time() -> Duration {
-    let mut total: u64 = 0;
-    if let Ok(tasks) = std::fs::read_dir("/proc/self/task") {
-        for task in tasks.flatten() {
-            let path = task.path().join("schedstat");
-            if let Ok(text) = std::fs::read_to_string(path) {
-                total += text
-                    .split_whitespace()
-                    .next()
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(0);
-            }
-        }
+    match clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID) {
+        Ok(t) => Duration::new(
+            u64::try_from(t.tv_sec()).unwrap_or(0),
+            u32::try_from(t.tv_nsec()).unwrap_or(0),
+        ),
+        Err(e) => crate::fail(&format!("the process CPU clock: {e}")),
     }
-    Duration::from_nanos(total)
+}
+
+/// CPU time (user + system) of every child process this process has waited for.
+pub fn children_cpu_time() -> Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    match getrusage(UsageWho::RUSAGE_CHILDREN) {
+        Ok(usage) => {
+            let micros = |t: nix::sys::time::TimeVal| {
+                Duration::from_secs(u64::try_from(t.tv_sec()).unwrap_or(0))
+                    + Duration::from_micros(u64::try_from(t.tv_usec()).unwrap_or(0))
+            };
+            micros(usage.user_time()) + micros(usage.system_time())
+        }
+        Err(e) => crate::fail(&format!("getrusage: {e}")),
+    }
 }
 
 /// Peak resident set size of this process, in KiB.
@@ -59,101 +70,5 @@ pub async fn measure<F: std::future::Future<Output = u64>>(f: F) -> Sample {
         wall: wall.elapsed(),
         cpu: cpu_time().saturating_sub(cpu),
         ops,
-    }
-}
-
-pub fn median(values: &mut [f64]) -> f64 {
-    if values.is_empty() {
-        return 0.0;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    }
-}
-
-#[derive(Default)]
-pub struct Report {
-    rows: String,
-    conversion: String,
-    memory: String,
-}
-
-const WAYS: [&str; 3] = ["raw SDK", "dynamo_table (ours)", "seed 0.8.0"];
-
-impl Report {
-    pub fn workload(&mut self, name: &str, unit: &str, samples: &[Vec<Sample>]) {
-        let stat = |s: &[Sample], f: fn(&Sample) -> f64| {
-            let mut v: Vec<f64> = s.iter().map(f).collect();
-            let med = median(&mut v);
-            let (lo, hi) = (
-                v.first().copied().unwrap_or(0.0),
-                v.last().copied().unwrap_or(0.0),
-            );
-            (med, lo, hi)
-        };
-        let raw_cpu = stat(&samples[0], Sample::cpu_per_op_us).0;
-        let raw_wall = stat(&samples[0], Sample::wall_per_op_us).0;
-        let _ = writeln!(self.rows, "\n### {name}\n");
-        let _ = writeln!(
-            self.rows,
-            "| | client CPU µs/{unit} (median) | spread (min–max) | CPU vs raw | wall µs/{unit} | wall vs raw | {unit}s/s |"
-        );
-        let _ = writeln!(
-            self.rows,
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-        );
-        for (i, way) in WAYS.iter().enumerate() {
-            let (cpu, lo, hi) = stat(&samples[i], Sample::cpu_per_op_us);
-            let (wall, _, _) = stat(&samples[i], Sample::wall_per_op_us);
-            // Two decimals below 10 µs, so per-item figures keep their precision.
-            let p = if raw_cpu < 10.0 { 2 } else { 1 };
-            let _ = writeln!(
-                self.rows,
-                "| {way} | {cpu:.p$} | {lo:.p$}–{hi:.p$} | {:.2}x | {wall:.p$} | {:.2}x | {:.0} |",
-                cpu / raw_cpu.max(f64::MIN_POSITIVE),
-                wall / raw_wall.max(f64::MIN_POSITIVE),
-                1e6 / wall.max(f64::MIN_POSITIVE),
-            );
-        }
-    }
-
-    pub fn conversion(&mut self, rows: Vec<(String, f64, f64)>) {
-        let _ = writeln!(
-            self.conversion,
-            "| conversion | encode ns/item | decode ns/item |"
-        );
-        let _ = writeln!(self.conversion, "| --- | ---: | ---: |");
-        for (name, encode, decode) in rows {
-            let _ = writeln!(self.conversion, "| {name} | {encode:.0} | {decode:.0} |");
-        }
-    }
-
-    pub fn memory(&mut self, label: &str, kib: &[u64]) {
-        if self.memory.is_empty() {
-            let _ = writeln!(
-                self.memory,
-                "| peak RSS (MiB) | raw SDK | ours | seed 0.8.0 |"
-            );
-            let _ = writeln!(self.memory, "| --- | ---: | ---: | ---: |");
-        }
-        let mib = |k: u64| k as f64 / 1024.0;
-        let _ = writeln!(
-            self.memory,
-            "| {label} | {:.1} | {:.1} | {:.1} |",
-            mib(kib[0]),
-            mib(kib[1]),
-            mib(kib[2])
-        );
-    }
-
-    pub fn markdown(&self, reps: usize) -> String {
-        format!(
-            "## Workloads ({reps} repetitions each, medians)\n{}\n## Item conversion\n\n{}\n## Memory\n\n{}",
-            self.rows, self.conversion, self.memory
-        )
     }
 }

@@ -4,21 +4,25 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, KeysAndAttributes, PutRequest, Select, WriteRequest,
+    AttributeValue, KeysAndAttributes, PutRequest, ReturnConsumedCapacity, Select, WriteRequest,
 };
 use futures::{StreamExt, TryStreamExt};
 use seed::GSITable as _;
 use serde::{Deserialize, Serialize};
 
-use crate::measure::{Sample, measure, median};
+use crate::measure::{Sample, measure};
 
 pub const TABLE: &str = "bench_items";
 /// The seed names its GSI `global-{table}-{pk}`; all three ways use that index.
 pub const GSI: &str = "global-bench_items-kind";
 /// Items of the big partition (streams, counts, batch gets).
 const BIG: usize = 100_000;
-const PUTS: usize = 1_000;
+const PUTS: usize = 500;
 const BATCH: usize = 10_000;
+/// Batch requests in flight, every way: the seed's fixed concurrency.
+pub const BATCH_CONCURRENCY: usize = 10;
+/// Every raw request asks for its consumed capacity, as ours and the seed's do.
+const CAPACITY: ReturnConsumedCapacity = ReturnConsumedCapacity::Total;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, dynamo_table::DynamoTable)]
 #[dynamo(table = "bench_items")]
@@ -89,27 +93,51 @@ fn seed_item(i: &Item) -> SeedItem {
     }
 }
 
+/// The ways each workload runs. `RawAgain` is the raw code a second time: the A/A control
+/// whose ratio to `Raw` shows what the harness cannot tell apart.
+/// The items a batch write of `way` is given: for the seed, as its own type (converted before
+/// any measurement, and the originals dropped so that memory holds one copy).
+fn items_for(way: Way, items: Vec<Item>) -> (Vec<Item>, Vec<SeedItem>) {
+    if way == Way::Seed {
+        (Vec::new(), items.iter().map(seed_item).collect())
+    } else {
+        (items, Vec::new())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Way {
     Raw = 0,
-    Ours = 1,
-    Seed = 2,
+    RawAgain = 1,
+    Ours = 2,
+    Seed = 3,
 }
 
 impl Way {
-    pub const ALL: [Way; 3] = [Way::Raw, Way::Ours, Way::Seed];
+    pub const ALL: [Way; 4] = [Way::Raw, Way::RawAgain, Way::Ours, Way::Seed];
 
     pub fn name(self) -> &'static str {
         match self {
             Way::Raw => "raw",
+            Way::RawAgain => "raw-again",
             Way::Ours => "ours",
             Way::Seed => "seed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Way::Raw => "raw SDK",
+            Way::RawAgain => "raw SDK again (A/A control)",
+            Way::Ours => "dynamo_table (ours)",
+            Way::Seed => "seed 0.8.0",
         }
     }
 
     pub fn parse(s: &str) -> Way {
         match s {
             "raw" => Way::Raw,
+            "raw-again" => Way::RawAgain,
             "seed" => Way::Seed,
             _ => Way::Ours,
         }
@@ -144,12 +172,12 @@ pub const ALL: [Workload; 9] = [
 impl Workload {
     pub fn name(self) -> &'static str {
         match self {
-            Workload::Put => "put (1,000 items, one at a time)",
-            Workload::Get => "get (1,000 items, one at a time)",
-            Workload::Update => "update (1,000 items, one at a time)",
+            Workload::Put => "put (500 items, one at a time)",
+            Workload::Get => "get (500 items, one at a time)",
+            Workload::Update => "update (500 items, one at a time)",
             Workload::QueryPage => "query: one page of 100 items (200 pages)",
             Workload::GsiPage => "GSI query: one page of 100 items (200 pages)",
-            Workload::Stream => "query stream over 100,000 items",
+            Workload::Stream => "query stream over 10,000 items",
             Workload::BatchWrite => "batch write of 10,000 items",
             Workload::BatchGet => "batch get of 10,000 keys",
             Workload::Count => "count over 100,000 items",
@@ -185,7 +213,7 @@ impl Ctx {
         let sdk = aws_sdk_dynamodb::Client::from_conf(config);
         seed::init_with_client(sdk.clone()).await;
         let ours = dynamo_table::DynamoClient::from_client_at(sdk.clone(), endpoint)
-            .with_batch_concurrency(4)
+            .with_batch_concurrency(BATCH_CONCURRENCY)
             .table::<Item>();
         Ctx { sdk, ours }
     }
@@ -246,13 +274,14 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
             measure(async {
                 for (i, it) in items.iter().enumerate() {
                     match way {
-                        Way::Raw => {
+                        Way::Raw | Way::RawAgain => {
                             let map = must(serde_dynamo::to_item(it), "encode");
                             must(
                                 ctx.sdk
                                     .put_item()
                                     .table_name(TABLE)
                                     .set_item(Some(map))
+                                    .return_consumed_capacity(CAPACITY)
                                     .send()
                                     .await,
                                 "raw put",
@@ -280,12 +309,13 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
             measure(async {
                 for (pk, sk) in &keys {
                     let found = match way {
-                        Way::Raw => {
+                        Way::Raw | Way::RawAgain => {
                             let out = must(
                                 ctx.sdk
                                     .get_item()
                                     .table_name(TABLE)
                                     .set_key(Some(key(pk, sk)))
+                                    .return_consumed_capacity(CAPACITY)
                                     .send()
                                     .await,
                                 "raw get",
@@ -319,7 +349,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
                 for (i, it) in items.iter().enumerate() {
                     let n = (rep * 10 + i) as u64;
                     match way {
-                        Way::Raw => {
+                        Way::Raw | Way::RawAgain => {
                             must(
                                 ctx.sdk
                                     .update_item()
@@ -331,6 +361,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
                                         ":n",
                                         AttributeValue::N(n.to_string()),
                                     )
+                                    .return_consumed_capacity(CAPACITY)
                                     .send()
                                     .await,
                                 "raw update",
@@ -361,8 +392,13 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
             measure(async {
                 for _ in 0..200 {
                     let n = match (way, gsi) {
-                        (Way::Raw, _) => {
-                            let mut q = ctx.sdk.query().table_name(TABLE).limit(100);
+                        (Way::Raw | Way::RawAgain, _) => {
+                            let mut q = ctx
+                                .sdk
+                                .query()
+                                .table_name(TABLE)
+                                .limit(100)
+                                .return_consumed_capacity(CAPACITY);
                             q = if gsi {
                                 q.index_name(GSI)
                                     .key_condition_expression("#k = :k")
@@ -435,7 +471,8 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
             let items: Vec<Item> = (0..BATCH)
                 .map(|i| item(&format!("bw-{}-{rep}", way.name()), i, "w"))
                 .collect();
-            measure(async { batch_write(ctx, way, items).await as u64 }).await
+            let (items, seed_items) = items_for(way, items);
+            measure(async { batch_write(ctx, way, items, seed_items).await as u64 }).await
         }
         Workload::BatchGet => {
             let keys: Vec<(String, String)> = (0..BATCH)
@@ -443,7 +480,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
                 .collect();
             measure(async {
                 let n = match way {
-                    Way::Raw => raw_batch_get(ctx, &keys).await,
+                    Way::Raw | Way::RawAgain => raw_batch_get(ctx, &keys).await,
                     Way::Ours => {
                         let r = must(
                             ctx.ours
@@ -476,20 +513,12 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
         Workload::Count => {
             measure(async {
                 let n = match way {
-                    Way::Raw => {
+                    Way::Raw | Way::RawAgain => {
                         let mut start = None;
                         let mut total = 0usize;
                         loop {
                             let out = must(
-                                ctx.sdk
-                                    .query()
-                                    .table_name(TABLE)
-                                    .key_condition_expression("#p = :p")
-                                    .expression_attribute_names("#p", "pk")
-                                    .expression_attribute_values(
-                                        ":p",
-                                        AttributeValue::S("big".into()),
-                                    )
+                                raw_partition_query(ctx, "big")
                                     .select(Select::Count)
                                     .set_exclusive_start_key(start)
                                     .send()
@@ -526,23 +555,30 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
     }
 }
 
+/// The raw SDK's query of the partition `pk`, asking for consumed capacity.
+fn raw_partition_query(
+    ctx: &Ctx,
+    pk: &str,
+) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+    ctx.sdk
+        .query()
+        .table_name(TABLE)
+        .key_condition_expression("#p = :p")
+        .expression_attribute_names("#p", "pk")
+        .expression_attribute_values(":p", AttributeValue::S(pk.to_owned()))
+        .return_consumed_capacity(CAPACITY)
+}
+
 /// Streams the partition `pk`, `page` items per request; returns the items seen.
 async fn stream(ctx: &Ctx, way: Way, pk: &str, page: u16) -> usize {
     match way {
-        Way::Raw => {
-            let pages = ctx
-                .sdk
-                .query()
-                .table_name(TABLE)
-                .key_condition_expression("#p = :p")
-                .expression_attribute_names("#p", "pk")
-                .expression_attribute_values(":p", AttributeValue::S(pk.to_owned()))
+        Way::Raw | Way::RawAgain => {
+            let mut items = raw_partition_query(ctx, pk)
                 .limit(i32::from(page))
                 .into_paginator()
                 .items()
                 .send();
             let mut n = 0;
-            let mut items = pages;
             while let Some(map) = items.next().await {
                 let _item: Item = must(serde_dynamo::from_item(must(map, "raw stream")), "decode");
                 n += 1;
@@ -561,66 +597,67 @@ async fn stream(ctx: &Ctx, way: Way, pk: &str, page: u16) -> usize {
             )
         }
         Way::Seed => {
-            // The seed has no stream; its documented way is to follow the cursor.
+            // The seed's own stream (`query_items_stream`), which its docs offer for this.
+            let pk = pk.to_owned();
+            let items = seed::table::query_items_stream::<SeedItem>(
+                &pk,
+                None,
+                None,
+                Some(page),
+                None,
+                true,
+            )
+            .await;
+            let mut items = std::pin::pin!(items);
             let mut n = 0;
-            let mut last: Option<String> = None;
-            loop {
-                let out = must(
-                    <SeedItem as seed::DynamoTable>::query_items(
-                        &pk.to_owned(),
-                        None,
-                        Some(page),
-                        last.as_ref(),
-                    )
-                    .await,
-                    "seed page",
-                );
-                n += out.items.len();
-                match out.last_evaluated_key {
-                    Some((_, sk)) if sk.is_some() => last = sk,
-                    _ => break n,
-                }
+            while let Some(item) = items.next().await {
+                must(item, "seed stream");
+                n += 1;
             }
+            n
         }
     }
 }
 
-async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>) -> usize {
-    let n = items.len();
+/// Writes `items` (`seed_items` for the seed: the same items as its type, converted before the
+/// measurement); returns how many were written.
+async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>, seed_items: Vec<SeedItem>) -> usize {
+    let n = items.len() + seed_items.len();
     let written = match way {
-        Way::Raw => {
-            let requests: Vec<WriteRequest> = items
-                .iter()
-                .map(|it| {
-                    let put = must(
-                        PutRequest::builder()
-                            .set_item(Some(must(serde_dynamo::to_item(it), "encode")))
-                            .build(),
-                        "put request",
-                    );
-                    WriteRequest::builder().put_request(put).build()
-                })
-                .collect();
-            let chunks: Vec<Vec<WriteRequest>> = requests.chunks(25).map(<[_]>::to_vec).collect();
-            futures::stream::iter(chunks)
-                .map(|mut chunk| async move {
-                    let count = chunk.len();
+        Way::Raw | Way::RawAgain => {
+            // Encoded a chunk at a time, as requests are sent, and moved into the request.
+            futures::stream::iter(items.chunks(25))
+                .map(|chunk| async move {
+                    let mut requests: Vec<WriteRequest> = chunk
+                        .iter()
+                        .map(|it| {
+                            let put = must(
+                                PutRequest::builder()
+                                    .set_item(Some(must(serde_dynamo::to_item(it), "encode")))
+                                    .build(),
+                                "put request",
+                            );
+                            WriteRequest::builder().put_request(put).build()
+                        })
+                        .collect();
+                    let count = requests.len();
                     loop {
                         let out = must(
                             ctx.sdk
                                 .batch_write_item()
-                                .request_items(TABLE, chunk)
+                                .request_items(TABLE, requests)
+                                .return_consumed_capacity(CAPACITY)
                                 .send()
                                 .await,
                             "raw batch write",
                         );
                         match out.unprocessed_items.and_then(|mut u| u.remove(TABLE)) {
-                            Some(left) if !left.is_empty() => chunk = left,
+                            Some(left) if !left.is_empty() => requests = left,
                             _ => break count,
                         }
                     }
                 })
-                .buffer_unordered(4)
+                .buffer_unordered(BATCH_CONCURRENCY)
                 .fold(0, |a, b| async move { a + b })
                 .await
         }
@@ -629,7 +666,6 @@ async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>) -> usize {
             r.items.len()
         }
         Way::Seed => {
-            let seed_items: Vec<SeedItem> = items.iter().map(seed_item).collect();
             let r = must(
                 <SeedItem as seed::DynamoTable>::batch_upsert(seed_items).await,
                 "seed batch write",
@@ -644,14 +680,12 @@ async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>) -> usize {
 }
 
 async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
-    let chunks: Vec<Vec<HashMap<String, AttributeValue>>> = keys
-        .chunks(100)
-        .map(|c| c.iter().map(|(p, s)| key(p, s)).collect())
-        .collect();
-    futures::stream::iter(chunks)
+    // Each chunk's key maps are built as it is sent.
+    futures::stream::iter(keys.chunks(100))
         .map(|chunk| async move {
+            let maps = chunk.iter().map(|(p, s)| key(p, s)).collect();
             let mut pending = must(
-                KeysAndAttributes::builder().set_keys(Some(chunk)).build(),
+                KeysAndAttributes::builder().set_keys(Some(maps)).build(),
                 "keys",
             );
             let mut found = 0;
@@ -660,6 +694,7 @@ async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
                     ctx.sdk
                         .batch_get_item()
                         .request_items(TABLE, pending)
+                        .return_consumed_capacity(CAPACITY)
                         .send()
                         .await,
                     "raw batch get",
@@ -674,7 +709,7 @@ async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
                 }
             }
         })
-        .buffer_unordered(4)
+        .buffer_unordered(BATCH_CONCURRENCY)
         .fold(0, |a, b| async move { a + b })
         .await
 }
@@ -693,25 +728,30 @@ pub async fn memory_child(ctx: &Ctx, workload: &str, n: usize, way: Way) {
             let items: Vec<Item> = (0..n)
                 .map(|i| item(&format!("mem-bw-{}", way.name()), i, "w"))
                 .collect();
-            batch_write(ctx, way, items).await;
+            let (items, seed_items) = items_for(way, items);
+            batch_write(ctx, way, items, seed_items).await;
         }
         other => crate::fail(&format!("unknown memory workload {other}")),
     }
 }
 
-/// ns per item to encode and decode: ours, serde_dynamo directly, hand-written.
-pub fn conversion(ctx: &Ctx, reps: usize) -> Vec<(String, f64, f64)> {
-    const N: usize = 100_000;
+/// The conversions compared: ours, serde_dynamo directly, hand-written.
+pub const CONVERSIONS: [&str; 3] = [
+    "dynamo_table (Table::encode / decode)",
+    "serde_dynamo directly",
+    "hand-written HashMap<String, AttributeValue>",
+];
+
+/// ns per item to encode and to decode, per conversion (in [`CONVERSIONS`]' order) and per
+/// repetition; each repetition runs the three in a random order.
+pub fn conversion(ctx: &Ctx, reps: usize, rng: &mut fastrand::Rng) -> [[Vec<f64>; 2]; 3] {
+    const N: usize = 20_000;
     let items: Vec<Item> = (0..N).map(|i| item("conv", i, "c")).collect();
-    let mut rows = Vec::new();
-    for (name, way) in [
-        ("dynamo_table (Table::encode / decode)", 0),
-        ("serde_dynamo directly", 1),
-        ("hand-written HashMap<String, AttributeValue>", 2),
-    ] {
-        let mut enc = Vec::new();
-        let mut dec = Vec::new();
-        for _ in 0..reps {
+    let mut out: [[Vec<f64>; 2]; 3] = Default::default();
+    for _ in 0..reps {
+        let mut order = [0, 1, 2];
+        rng.shuffle(&mut order);
+        for way in order {
             let t = Instant::now();
             let maps: Vec<HashMap<String, AttributeValue>> = items
                 .iter()
@@ -721,7 +761,7 @@ pub fn conversion(ctx: &Ctx, reps: usize) -> Vec<(String, f64, f64)> {
                     _ => hand_encode(it),
                 })
                 .collect();
-            enc.push(t.elapsed().as_nanos() as f64 / N as f64);
+            out[way][0].push(t.elapsed().as_nanos() as f64 / N as f64);
             let t = Instant::now();
             let back: Vec<Item> = maps
                 .into_iter()
@@ -731,14 +771,101 @@ pub fn conversion(ctx: &Ctx, reps: usize) -> Vec<(String, f64, f64)> {
                     _ => hand_decode(m),
                 })
                 .collect();
-            dec.push(t.elapsed().as_nanos() as f64 / N as f64);
-            if back.len() != N {
-                crate::fail("conversion lost items");
+            out[way][1].push(t.elapsed().as_nanos() as f64 / N as f64);
+            if back != items {
+                crate::fail("a conversion changed the items");
             }
         }
-        rows.push((name.to_owned(), median(&mut enc), median(&mut dec)));
     }
-    rows
+    out
+}
+
+/// How a latency-mode stream consumes the partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consumer {
+    /// A loop of page requests, each sent when the last page's items are done (raw SDK).
+    PageLoop,
+    /// Our stream with `fetch_ahead(false)`.
+    OursSequential,
+    /// Our stream as it comes: the next page requested while this one is worked on.
+    OursAhead,
+}
+
+impl Consumer {
+    pub const ALL: [Consumer; 3] = [
+        Consumer::PageLoop,
+        Consumer::OursSequential,
+        Consumer::OursAhead,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Consumer::PageLoop => "raw SDK page loop (sequential)",
+            Consumer::OursSequential => "ours, `fetch_ahead(false)`",
+            Consumer::OursAhead => "ours, fetching ahead (the default)",
+        }
+    }
+}
+
+/// Work per item in the latency mode: CPU busy for this long.
+pub const WORK: std::time::Duration = std::time::Duration::from_micros(200);
+
+/// `WORK` of CPU work.
+fn work() {
+    let until = Instant::now() + WORK;
+    while Instant::now() < until {
+        std::hint::spin_loop();
+    }
+}
+
+/// Streams `n` items of the `big` partition through `ctx` (connected through the delaying
+/// proxy), `page` items per request, working [`WORK`] on each; returns the items seen.
+pub async fn latency_stream(ctx: &Ctx, consumer: Consumer, page: u16, n: usize) -> usize {
+    let mut seen = 0;
+    match consumer {
+        Consumer::PageLoop => {
+            let mut start = None;
+            while seen < n {
+                let out = must(
+                    raw_partition_query(ctx, "big")
+                        .limit(i32::from(page))
+                        .set_exclusive_start_key(start)
+                        .send()
+                        .await,
+                    "raw page",
+                );
+                for map in out.items.unwrap_or_default() {
+                    let _item: Item = must(serde_dynamo::from_item(map), "decode");
+                    work();
+                    seen += 1;
+                    if seen == n {
+                        break;
+                    }
+                }
+                start = out.last_evaluated_key;
+                if start.is_none() {
+                    break;
+                }
+            }
+        }
+        Consumer::OursSequential | Consumer::OursAhead => {
+            let mut items = ctx
+                .ours
+                .query(&"big".to_owned())
+                .limit(u32::from(page))
+                .fetch_ahead(consumer == Consumer::OursAhead)
+                .stream();
+            while let Some(item) = items.next().await {
+                must(item, "stream");
+                work();
+                seen += 1;
+                if seen == n {
+                    break;
+                }
+            }
+        }
+    }
+    seen
 }
 
 fn hand_encode(it: &Item) -> HashMap<String, AttributeValue> {
