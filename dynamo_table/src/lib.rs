@@ -325,6 +325,9 @@ pub mod __private {
     pub use crate::expression::{
         Document, Expression, Field, Key, Path, Prefix, Projection, encode_value,
     };
+    pub use crate::schema::conversion::{
+        Decode, DirectDecode, DirectEncode, Encode, FieldError, Item, SerdeDecode, SerdeEncode,
+    };
     pub use crate::schema::{
         DynamoIndex, DynamoTable, GSITable, IndexKind, IndexSchema, IntoKey, KeyAttribute, KeyOf,
         KeyType, KeyValue, NoSortKey, RetryConfig, VersionNumber, VersionSchema,
@@ -334,6 +337,7 @@ pub mod __private {
     pub use core::option::Option;
     pub use core::time::Duration;
     pub use serde::{Serialize, Serializer};
+    pub use serde_dynamo::Error as SerdeDynamoError;
     pub use std::borrow::ToOwned;
     pub use std::string::String;
     pub use std::vec::Vec;

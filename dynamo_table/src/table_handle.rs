@@ -13,6 +13,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 
 use crate::codec;
+use crate::codec::item::{AsTable, Serde};
 use crate::error::Result;
 use crate::expression::{Bound, IntoExpression, Projection};
 use crate::index::IndexTable;
@@ -179,7 +180,7 @@ impl<T: DynamoTable> Table<T> {
     /// [`Table::get`], with the capacity the read consumed.
     pub async fn get_with_capacity(&self, key: impl IntoKey<T>) -> Result<(Option<T>, Capacity)> {
         let (pk, sk) = key.into_key();
-        item::get::<T, T>(&self.target, &pk, sk.as_ref(), None).await
+        item::get::<T, AsTable<T>>(&self.target, &pk, sk.as_ref(), None).await
     }
 
     /// Gets only the attributes of the projection `P` (a struct of some of `T`'s fields,
@@ -206,7 +207,7 @@ impl<T: DynamoTable> Table<T> {
     ) -> Result<Option<P>> {
         let attributes = P::attributes()?;
         let (pk, sk) = key.into_key();
-        item::get::<T, P>(&self.target, &pk, sk.as_ref(), Some(attributes))
+        item::get::<T, Serde<P>>(&self.target, &pk, sk.as_ref(), Some(attributes))
             .await
             .map(|(item, _)| item)
     }
@@ -462,7 +463,7 @@ impl<T: DynamoTable> Table<T> {
         &self,
         keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchGetResult<T>> {
-        batch::get::get_items::<T, T, K>(&self.target, keys, None).await
+        batch::get::get_items::<T, AsTable<T>, K>(&self.target, keys, None).await
     }
 
     /// [`batch_get`](Self::batch_get) reading only the attributes of the projection `P` (a
@@ -472,7 +473,7 @@ impl<T: DynamoTable> Table<T> {
         keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchGetResult<T, P>> {
         let attributes = P::attributes()?;
-        batch::get::get_items::<T, P, K>(&self.target, keys, Some(attributes)).await
+        batch::get::get_items::<T, Serde<P>, K>(&self.target, keys, Some(attributes)).await
     }
 
     /// Puts every item, 25 per `BatchWriteItem` call; see [`BatchWrite`](crate::batch::BatchWrite)
@@ -542,7 +543,7 @@ impl<T: DynamoTable> Table<T> {
 
     /// A DynamoDB item map as a `T`; an error names the attribute that did not fit.
     pub fn decode(&self, item: HashMap<String, AttributeValue>) -> Result<T> {
-        codec::item::decode(&self.target.name, item)
+        codec::item::decode_item(&self.target.name, item)
     }
 }
 

@@ -5,6 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::attrs::crate_path;
+use crate::conversion::conversion_code;
 use crate::key_types::is_string;
 use crate::model::{IndexKind, IndexModel, KeyField, TableModel};
 use crate::paths::{FieldsCode, fields_code};
@@ -155,6 +156,10 @@ fn table(model: &TableModel) -> TokenStream {
     let key_doc = format!("The primary key of a `{ident}` item (table `{table}`).");
     let key_fn_doc = format!("This item's primary key as a [`{key_ident}`].");
     let indexes = model.indexes.iter().map(|index| index_items(model, index));
+    let conversion = model
+        .conversion
+        .as_deref()
+        .map(|fields| conversion_code(&private, fields));
     let gsi_table = gsi_table(model);
 
     quote! {
@@ -193,6 +198,7 @@ fn table(model: &TableModel) -> TokenStream {
                 }
 
                 #sk_fn
+                #conversion
             }
 
             #[automatically_derived]

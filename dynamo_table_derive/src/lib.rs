@@ -5,9 +5,10 @@
 //! `DynamoTable` runs in three stages, each in its own module: `attrs` parses the
 //! `#[dynamo(...)]` attributes (syntax only), `validate` checks their meaning, one function per
 //! rule, and builds a `model` that cannot be invalid, and `expand` turns the model into code
-//! without failing. `paths` writes the typed attribute paths that `DynamoTable` and
-//! `DynamoDocument` (`document`) generate; `projection` checks a projection's fields against
-//! them. The macros below are shims over entry points on `proc_macro2` tokens, which the unit
+//! without failing. `conversion` writes the table type's item conversion, field by field, where
+//! serde's attributes on it are ones it mirrors. `paths` writes the typed attribute paths that
+//! `DynamoTable` and `DynamoDocument` (`document`) generate; `projection` checks a projection's
+//! fields against them. The macros below are shims over entry points on `proc_macro2` tokens, which the unit
 //! tests call directly.
 
 #![cfg_attr(
@@ -16,6 +17,7 @@
 )]
 
 mod attrs;
+mod conversion;
 mod document;
 mod expand;
 mod expr;

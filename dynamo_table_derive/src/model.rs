@@ -2,6 +2,7 @@
 //! cannot be built invalid (a table always has its name and partition key); the checks that
 //! build it live in [`validate`](crate::validate).
 
+use crate::conversion::ConvertedField;
 use crate::paths::PathField;
 
 /// A table declaration that passed every check.
@@ -21,6 +22,9 @@ pub(crate) struct TableModel {
     pub version: Option<VersionField>,
     /// A typed path per attribute serde writes.
     pub paths: Vec<PathField>,
+    /// The fields as the generated item conversion sees them; `None` where serde's attributes
+    /// ask for more than it mirrors (the trait's serde defaults stay).
+    pub conversion: Option<Vec<ConvertedField>>,
 }
 
 /// The field marked `version`: an integer, or an `Option` of one.

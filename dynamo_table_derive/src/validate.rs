@@ -15,6 +15,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 
 use crate::attrs::{ContainerAttrs, FieldAttrs, IndexAttrs};
+use crate::conversion::converted_fields;
 use crate::key_types::{collection_element, option_inner, type_name, why_not_a_key};
 use crate::model::{IndexKind, IndexModel, KeyField, Retries, TableModel, VersionField};
 use crate::paths::PathField;
@@ -104,6 +105,7 @@ pub(crate) fn table_model(input: &syn::DeriveInput) -> darling::Result<TableMode
             ttl,
             version,
             paths,
+            conversion: converted_fields(input),
         }),
         // A missing table name or key pushed an error above.
         _ => Err(error(input.ident.span(), "invalid `#[dynamo]` attributes")),

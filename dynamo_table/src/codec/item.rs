@@ -9,12 +9,14 @@ use crate::error::{Error, InvalidReason, Result};
 use serde::de::DeserializeOwned;
 
 use crate::schema::DynamoTable;
+use crate::schema::conversion::{self, FieldError};
+use std::marker::PhantomData;
 
 /// `item` as a DynamoDB item for `table`, checked as DynamoDB would check it: key attributes
 /// present, non-empty and of the key types; index key attributes valid where present; every
 /// number storable; nesting at most 32 deep. A refusal names the attribute and the item's key.
 pub(crate) fn encode<T: DynamoTable>(table: &str, item: &T) -> Result<Item> {
-    let attributes: Item = serde_dynamo::to_item(item).map_err(|source| Error::Serialization {
+    let attributes: Item = item.__to_item().map_err(|source| Error::Serialization {
         table: table.to_owned(),
         type_name: std::any::type_name::<T>(),
         source,
@@ -44,20 +46,54 @@ pub(crate) fn check_value(table: &str, what: &str, value: &AttributeValue) -> Re
     }
 }
 
-/// A DynamoDB item of `table` as a `T`; an error names the attribute that did not fit.
+/// A DynamoDB item of `table` as a `T`, through serde (projections, updated attributes); an error
+/// names the attribute that did not fit.
 pub(crate) fn decode<T: DeserializeOwned>(table: &str, item: Item) -> Result<T> {
-    let deserializer = serde_dynamo::Deserializer::from_attribute_value(
-        serde_dynamo::AttributeValue::from(AttributeValue::M(item)),
-    );
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        let attribute = e.path().to_string();
-        Error::Deserialization {
-            table: table.to_owned(),
-            type_name: std::any::type_name::<T>(),
-            attribute,
-            source: e.into_inner(),
-        }
-    })
+    conversion::serde_from_item(item).map_err(|e| decode_error::<T>(table, e))
+}
+
+/// A DynamoDB item of `table` as the table type, by its own conversion (the derive's, field by
+/// field); an error names the attribute that did not fit.
+pub(crate) fn decode_item<T: DynamoTable>(table: &str, item: Item) -> Result<T> {
+    T::__from_item(item).map_err(|e| decode_error::<T>(table, e))
+}
+
+fn decode_error<T>(table: &str, e: FieldError) -> Error {
+    Error::Deserialization {
+        table: table.to_owned(),
+        type_name: std::any::type_name::<T>(),
+        attribute: e.attribute,
+        source: e.source,
+    }
+}
+
+/// What a read decodes its items as: the table type by its own conversion ([`AsTable`]), or
+/// any other type through serde ([`Serde`]: projections).
+pub(crate) trait Reading: Send + 'static {
+    /// What each item becomes.
+    type Output: Send + 'static;
+    /// One item of `table`.
+    fn decode(table: &str, item: Item) -> Result<Self::Output>;
+}
+
+/// Items read as the table type `T`.
+pub(crate) struct AsTable<T>(PhantomData<fn() -> T>);
+
+impl<T: DynamoTable> Reading for AsTable<T> {
+    type Output = T;
+    fn decode(table: &str, item: Item) -> Result<T> {
+        decode_item(table, item)
+    }
+}
+
+/// Items read as `O` through serde.
+pub(crate) struct Serde<O>(PhantomData<fn() -> O>);
+
+impl<O: DeserializeOwned + Send + 'static> Reading for Serde<O> {
+    type Output = O;
+    fn decode(table: &str, item: Item) -> Result<O> {
+        decode(table, item)
+    }
 }
 
 /// Any serializable value as one attribute value (update patches, expression values).

@@ -9,7 +9,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::operation::{query::QueryOutput, scan::ScanOutput};
 use aws_sdk_dynamodb::types::{AttributeValue, ConsumedCapacity, ItemCollectionMetrics};
 
-use crate::codec::item::decode;
+use crate::codec::item::decode_item;
 use crate::error::{Error, Result};
 use crate::operations::batch::{BatchGetResult, BatchStats, BatchWriteResult};
 use crate::operations::read::{self, QueryResult};
@@ -217,7 +217,7 @@ fn from_raw<T: DynamoTable>(
     let items = items
         .unwrap_or_default()
         .into_iter()
-        .map(|item| decode(T::TABLE, item))
+        .map(|item| decode_item(T::TABLE, item))
         .collect::<Result<Vec<T>>>()?;
     let last_evaluated_key = match &last_key {
         Some(key) => Some(table_key_of::<T>(key)?),

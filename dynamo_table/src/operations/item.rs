@@ -6,10 +6,9 @@ use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
 use super::TableRef;
 use super::version::{Overwrite, VersionCheck, checked_condition, checked_put};
 use super::write_outcome::{Produces, settle};
-use crate::codec::item::{decode, encode, is_expired};
+use crate::codec::item::{Reading, encode, is_expired};
 use crate::codec::key::key_map;
 use crate::codec::size::check_item_size;
-use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 use crate::expression::{self, Bound};
@@ -69,13 +68,13 @@ pub(crate) fn explained<O>(result: Result<O>, version: Option<&VersionCheck>) ->
 }
 
 /// Gets the item with this key (eventually consistent), with the capacity the read consumed:
-/// whole, or only the `projection`'s attributes, as an `O` (`T`, or a projection of it).
-pub(crate) async fn get<T: DynamoTable, O: DeserializeOwned>(
+/// whole, or only the `projection`'s attributes, as `R` reads it (`T`, or a projection of it).
+pub(crate) async fn get<T: DynamoTable, R: Reading>(
     table: &TableRef,
     pk: &T::PK,
     sk: Option<&T::SK>,
     projection: Option<Vec<String>>,
-) -> Result<(Option<O>, Capacity)> {
+) -> Result<(Option<R::Output>, Capacity)> {
     let key = key_map::<T>(&table.name, pk, sk)?;
     // The time to live comes too, to leave out an expired item.
     let projection = projection.map(|mut attributes| {
@@ -98,7 +97,7 @@ pub(crate) async fn get<T: DynamoTable, O: DeserializeOwned>(
     let item = output
         .item
         .filter(|item| !is_expired::<T>(item))
-        .map(|item| decode(&table.name, item))
+        .map(|item| R::decode(&table.name, item))
         .transpose()?;
     Ok((item, capacity))
 }

@@ -12,7 +12,7 @@ use super::TableRef;
 use super::item::explained;
 use super::update::{Change, UpdateExpression, send_returning};
 use super::version::VersionCheck;
-use crate::codec::item::decode;
+use crate::codec::item::{decode, decode_item};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, Result};
 use crate::expression::{
@@ -244,7 +244,7 @@ impl<T: DynamoTable> Modify<T> {
     pub async fn execute_returning_new(self) -> Result<T> {
         let table = self.table.name.clone();
         let (attributes, _) = self.send(Some(ReturnValue::AllNew)).await?;
-        decode(&table, attributes.unwrap_or_default())
+        decode_item(&table, attributes.unwrap_or_default())
     }
 
     /// Sends the update and returns the item it replaced.
@@ -255,7 +255,7 @@ impl<T: DynamoTable> Modify<T> {
         Ok(match (attributes, resent) {
             (_, true) => OldItem::Unknown,
             (Some(item), false) if item.keys().any(|a| !keys.contains(a)) => {
-                OldItem::Item(decode(&table, item)?)
+                OldItem::Item(decode_item(&table, item)?)
             }
             (_, false) => OldItem::NoItem,
         })

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::modify::{Modify, ModifyRequest};
 use super::update::{increment_expression, patch_expression};
 use super::version::{Overwrite, VersionCheck, checked_condition, checked_put};
-use crate::codec::item::{decode, encode};
+use crate::codec::item::{decode_item, encode};
 use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::{check_item_size, item_size};
 use crate::error::{Error, ErrorKind, InvalidReason, Result};
@@ -745,6 +745,6 @@ impl TransactGetItems {
             .get(slot.index)
             .map(String::as_str)
             .unwrap_or(T::TABLE);
-        item.map(|item| decode(table, item)).transpose()
+        item.map(|item| decode_item(table, item)).transpose()
     }
 }

@@ -3,6 +3,7 @@
 //! other layer reads it.
 
 pub mod attribute;
+pub(crate) mod conversion;
 mod index;
 mod index_types;
 mod key;

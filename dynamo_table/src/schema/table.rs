@@ -13,6 +13,7 @@ use aws_sdk_dynamodb::operation::{
 use futures::Stream;
 use serde::{Serialize, de::DeserializeOwned};
 
+use super::conversion::{self, FieldError, Item};
 use super::index::IndexSchema;
 use super::key::{KeyNames, KeyValue};
 use super::retry_config::RetryConfig;
@@ -101,6 +102,20 @@ pub trait DynamoTable: Serialize + DeserializeOwned + Send + Sync + Sized + 'sta
     /// derive implements it; a hand-written impl that sets `VERSION` must too.
     fn version(&self) -> Option<u64> {
         Some(0)
+    }
+
+    /// This value as a DynamoDB item. The derive writes it field by field (the items are the
+    /// ones serde_dynamo writes); this default goes through serde.
+    #[doc(hidden)]
+    fn __to_item(&self) -> Result<Item, serde_dynamo::Error> {
+        conversion::serde_to_item(self)
+    }
+
+    /// An item as this type. The derive writes it field by field; this default goes through
+    /// serde.
+    #[doc(hidden)]
+    fn __from_item(item: Item) -> Result<Self, FieldError> {
+        conversion::serde_from_item(item)
     }
 
     /// The partition key's attribute name (the published API's accessor).

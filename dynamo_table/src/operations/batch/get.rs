@@ -5,15 +5,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
-
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
 use super::chunks::{retry_chunk, run_chunks};
 use super::fingerprint::{FastMap, FastSet, fingerprint, table_list};
 use super::results::{BatchGetResult, BatchStats, Failed};
-use crate::codec::item::{decode, is_expired};
+use crate::codec::item::{Reading, is_expired};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{self, Bound, non_empty};
@@ -196,12 +194,12 @@ async fn get_chunk<V: Send>(
 }
 
 /// Reads the items of `T`'s table with these keys, whole or only the `projection`'s
-/// attributes, as `O`s; see [`Table::batch_get`](crate::Table::batch_get).
-pub(crate) async fn get_items<T: DynamoTable, O: DeserializeOwned + Send, K: IntoKey<T>>(
+/// attributes, as `R` reads them; see [`Table::batch_get`](crate::Table::batch_get).
+pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
     table: &TableRef,
     keys: impl IntoIterator<Item = K>,
     projection: Option<Vec<String>>,
-) -> Result<BatchGetResult<T, O>> {
+) -> Result<BatchGetResult<T, R::Output>> {
     let started = Instant::now();
     let key_names = key_names::<T>();
     let name: Arc<str> = Arc::from(table.name.as_str());
@@ -245,7 +243,7 @@ pub(crate) async fn get_items<T: DynamoTable, O: DeserializeOwned + Send, K: Int
         if is_expired::<T>(&item) {
             return Ok(None);
         }
-        decode::<O>(&table.name, item).map(Some)
+        R::decode(&table.name, item).map(Some)
     };
     let (outcomes, stats) = get_all(&table.conn, &requests, table.batch_retry, &decode).await;
     let mut result = BatchGetResult {

@@ -7,12 +7,11 @@ use std::marker::PhantomData;
 use aws_sdk_dynamodb::types::{AttributeValue, Select};
 use futures::future::Either;
 use futures::{Stream, StreamExt, TryStreamExt, stream};
-use serde::de::DeserializeOwned;
 
 use super::ahead::{PageSource, PagesAhead};
 use super::page::{Cursor, QueryResult, RawPage};
 use super::token::{QueryFingerprint, fingerprint, push_value};
-use crate::codec::item::{decode, unix_now};
+use crate::codec::item::{AsTable, Reading, unix_now};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, IntoExpression, LibraryPlaceholders, non_empty, projection};
 use crate::operations::TableRef;
@@ -102,7 +101,9 @@ macro_rules! shared_read_methods {
 
         /// Reads one page.
         pub async fn page(self) -> Result<QueryResult<T>> {
-            self.into_read().page().await
+            self.into_read()
+                .page::<crate::codec::item::AsTable<T>>()
+                .await
         }
 
         /// Counts every matching item, over all pages (`Select=COUNT`).
@@ -117,7 +118,9 @@ macro_rules! shared_read_methods {
 
         /// The first matching item, if any.
         pub async fn first(self) -> Result<Option<T>> {
-            self.into_read().first::<T>().await
+            self.into_read()
+                .first::<crate::codec::item::AsTable<T>>()
+                .await
         }
 
         /// Every matching item, a page at a time, each item decoded as it is handed out.
@@ -125,13 +128,13 @@ macro_rules! shared_read_methods {
         /// [`fetch_ahead`](Self::fetch_ahead)). The stream is `Unpin`:
         /// `while let Some(item) = stream.next().await` works as written.
         pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + Unpin + 'static {
-            self.into_read().items::<T>()
+            self.into_read().items::<crate::codec::item::AsTable<T>>()
         }
 
         /// Every page, each requested as the one before it arrives (see
         /// [`fetch_ahead`](Self::fetch_ahead)).
         pub fn pages(self) -> impl Stream<Item = Result<QueryResult<T>>> + Send + Unpin + 'static {
-            self.into_read().pages::<T>()
+            self.into_read().pages::<crate::codec::item::AsTable<T>>()
         }
 
         /// Whether [`stream`](Self::stream) and [`pages`](Self::pages) request the next page as
@@ -519,12 +522,12 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// A page's items decoded as `O`: the table type, or a projection of it.
-    fn decode<O: DeserializeOwned>(&self, raw: RawPage) -> Result<QueryResult<O>> {
+    fn decode<R: Reading>(&self, raw: RawPage) -> Result<QueryResult<R::Output>> {
         let items = raw
             .items
             .into_iter()
-            .map(|item| decode(&self.table.name, item))
-            .collect::<Result<Vec<O>>>()?;
+            .map(|item| R::decode(&self.table.name, item))
+            .collect::<Result<Vec<_>>>()?;
         Ok(QueryResult {
             items,
             consumed_capacity: raw.capacity,
@@ -543,11 +546,11 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// One page: at most `limit` (or `T::DEFAULT_PAGE_SIZE`) items read, from the cursor.
-    pub(crate) async fn page<O: DeserializeOwned>(mut self) -> Result<QueryResult<O>> {
+    pub(crate) async fn page<R: Reading>(mut self) -> Result<QueryResult<R::Output>> {
         self.check()?;
         let start = self.start();
         let raw = self.fetch(start, Some(self.page_limit()), false).await?;
-        self.decode(raw)
+        self.decode::<R>(raw)
     }
 
     /// Every matching item counted, over as many pages as it takes (`Select=COUNT`: no items
@@ -580,23 +583,23 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// Every page from the cursor on, each decoded as it arrives.
-    pub(crate) fn pages<O: DeserializeOwned + Send + 'static>(
+    pub(crate) fn pages<R: Reading>(
         self,
-    ) -> impl Stream<Item = Result<QueryResult<O>>> + Send + Unpin + 'static {
+    ) -> impl Stream<Item = Result<QueryResult<R::Output>>> + Send + Unpin + 'static {
         match self.raw_pages() {
             Err(e) => Either::Left(stream::iter([Err(e)])),
             Ok(pages) => {
                 let read = pages.shared_read();
-                Either::Right(pages.map(move |raw| raw.and_then(|raw| read.decode::<O>(raw))))
+                Either::Right(pages.map(move |raw| raw.and_then(|raw| read.decode::<R>(raw))))
             }
         }
     }
 
     /// Every item from the cursor on, decoded as it is handed out: memory holds the page being
     /// handed out and the one requested ahead, however many items there are.
-    pub(crate) fn items<O: DeserializeOwned + Send + 'static>(
+    pub(crate) fn items<R: Reading>(
         self,
-    ) -> impl Stream<Item = Result<O>> + Send + Unpin + 'static {
+    ) -> impl Stream<Item = Result<R::Output>> + Send + Unpin + 'static {
         let table = self.table.name.clone();
         match self.raw_pages() {
             Err(e) => Either::Left(stream::iter([Err(e)])),
@@ -604,7 +607,11 @@ impl<T: DynamoTable> Read<T> {
                 pages
                     .map_ok(move |raw| {
                         let table = table.clone();
-                        stream::iter(raw.items.into_iter().map(move |item| decode(&table, item)))
+                        stream::iter(
+                            raw.items
+                                .into_iter()
+                                .map(move |item| R::decode(&table, item)),
+                        )
                     })
                     .try_flatten(),
             ),
@@ -631,7 +638,8 @@ impl<T: DynamoTable> Read<T> {
         };
         let refusal = stream::iter(refused.map(Err));
         let base = self;
-        let segments = (0..total).map(move |s| Box::pin(base.for_segment(s, total).items::<T>()));
+        let segments =
+            (0..total).map(move |s| Box::pin(base.for_segment(s, total).items::<AsTable<T>>()));
         let merged = stream::iter(segments).flatten_unordered(concurrency.max(1));
         refusal.chain(merged)
     }
@@ -682,13 +690,13 @@ impl<T: DynamoTable> Read<T> {
     }
 
     /// The first matching item, reading pages until one matches or the data ends.
-    pub(crate) async fn first<O: DeserializeOwned + Send + 'static>(mut self) -> Result<Option<O>> {
+    pub(crate) async fn first<R: Reading>(mut self) -> Result<Option<R::Output>> {
         if self.filter.is_none() && self.limit.is_none() {
             self.limit = Some(1);
         }
         // One item is wanted: a page requested ahead would be read for nothing.
         self.ahead = false;
-        let mut items = self.items::<O>();
+        let mut items = self.items::<R>();
         items.next().await.transpose()
     }
 }

@@ -8,6 +8,7 @@ use futures::Stream;
 
 use super::page::{Cursor, QueryResult};
 use super::plan::Read;
+use crate::codec::item::Serde;
 use crate::error::Result;
 use crate::expression::Projection;
 use crate::schema::DynamoTable;
@@ -63,21 +64,21 @@ impl<T: DynamoTable, P: Projection<Table = T>> Projected<T, P> {
 
     /// Reads one page.
     pub async fn page(self) -> Result<QueryResult<P>> {
-        self.read.page::<P>().await
+        self.read.page::<Serde<P>>().await
     }
 
     /// The first matching item, if any.
     pub async fn first(self) -> Result<Option<P>> {
-        self.read.first::<P>().await
+        self.read.first::<Serde<P>>().await
     }
 
     /// Every matching item, a page at a time, the next page requested ahead.
     pub fn stream(self) -> impl Stream<Item = Result<P>> + Send + Unpin + 'static {
-        self.read.items::<P>()
+        self.read.items::<Serde<P>>()
     }
 
     /// Every page, each requested as the one before it arrives.
     pub fn pages(self) -> impl Stream<Item = Result<QueryResult<P>>> + Send + Unpin + 'static {
-        self.read.pages::<P>()
+        self.read.pages::<Serde<P>>()
     }
 }
