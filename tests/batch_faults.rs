@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use dynamo_table::aws_sdk_dynamodb::types::AttributeValue;
+use dynamo_table::batch::BatchStats;
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::{DynamoClient, DynamoTable, RetryConfig};
 use serde::{Deserialize, Serialize};
@@ -241,19 +242,20 @@ async fn with_answers_lost_after_the_write_every_item_is_written_not_written_or_
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_once() {
-    let rig = rig(FaultPlan::partial_only(0x5EED_0003, 0.70)).await;
+/// Stores the first `stored` of 1,000 readings, reads all 1,000 keys through the proxy's
+/// `plan`, and checks that every stored item comes back once, in key order, and every other key
+/// is not found, with no key failed. Returns the rig and the result's stats.
+async fn batch_get_of_a_thousand(plan: FaultPlan, stored: u64) -> (Rig, BatchStats) {
+    let rig = rig(plan).await;
     rig.direct.table::<Reading>().create().await.unwrap();
-    // 800 of the 1,000 keys exist.
-    let stored = readings(800);
+    let items = readings(stored);
     let written = rig
         .direct
         .table::<Reading>()
-        .batch_put(stored.clone())
+        .batch_put(items.clone())
         .await
         .unwrap();
-    assert_eq!(written.items.len(), 800);
+    assert_eq!(written.items.len() as u64, stored);
 
     let keys: Vec<_> = readings(1_000)
         .into_iter()
@@ -262,8 +264,7 @@ async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_o
     let table = rig.faulty.table::<Reading>().with_batch_retries(PATIENT);
     let result = table.batch_get(keys).await.unwrap();
     eprintln!(
-        "batch get 1,000 keys, 70% partial answers: found={} not_found={} failed={} time={:?} \
-         stats={:?} proxy: {}",
+        "batch get 1,000 keys: found={} not_found={} failed={} time={:?} stats={:?} proxy: {}",
         result.items.len(),
         result.not_found.len(),
         result.failed_keys.len(),
@@ -271,6 +272,20 @@ async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_o
         result.stats,
         rig.proxy.stats.summary()
     );
+    assert!(result.failed_keys.is_empty());
+    assert_eq!(
+        result.items, items,
+        "every existing item once, in key order"
+    );
+    assert_eq!(result.not_found.len() as u64, 1_000 - stored);
+    assert!(result.not_found.iter().all(|(_, at)| at.unwrap() >= stored));
+    (rig, result.stats)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_once() {
+    let (rig, stats) =
+        batch_get_of_a_thousand(FaultPlan::partial_only(0x5EED_0003, 0.70), 800).await;
     assert!(
         rig.proxy
             .stats
@@ -278,14 +293,15 @@ async fn batch_get_of_a_thousand_keys_under_unprocessed_keys_returns_each_item_o
             .load(std::sync::atomic::Ordering::Relaxed)
             > 3
     );
-    assert!(result.stats.unprocessed > 0);
-    assert!(result.failed_keys.is_empty());
-    assert_eq!(
-        result.items, stored,
-        "every existing item once, in key order"
-    );
-    assert_eq!(result.not_found.len(), 200);
-    assert!(result.not_found.iter().all(|(_, at)| at.unwrap() >= 800));
+    assert!(stats.unprocessed > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_get_through_failed_calls_rebuilds_the_keys_and_returns_each_item_once() {
+    // Half of the calls fail whole (throttled, 500, dropped) or come back partial: a failed
+    // call took its key maps with it, so the retry builds them again from the typed keys.
+    let (rig, _) = batch_get_of_a_thousand(FaultPlan::batch_faults(0x5EED_0005, 0.50), 600).await;
+    assert!(rig.proxy.stats.faults() > 3, "the proxy failed some calls");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -60,19 +60,36 @@ impl Hasher for FastHasher {
 /// A canonical string for a key, to match DynamoDB's answers (unprocessed requests, returned
 /// items) back to the inputs. `None` if a key attribute is missing.
 pub(crate) fn fingerprint(table: &str, names: KeyNames, attributes: &Item) -> Option<String> {
-    let pk = attributes.get(names.partition)?;
+    let mut out = String::with_capacity(table.len() + 48);
+    fingerprint_into(&mut out, table, names, attributes).then_some(out)
+}
+
+/// [`fingerprint`] written into `out` (cleared first), so that matching many answers reuses one
+/// buffer; false if a key attribute is missing.
+pub(crate) fn fingerprint_into(
+    out: &mut String,
+    table: &str,
+    names: KeyNames,
+    attributes: &Item,
+) -> bool {
+    out.clear();
+    let Some(pk) = attributes.get(names.partition) else {
+        return false;
+    };
     let sk = match names.sort {
-        Some(name) => Some(attributes.get(name)?),
+        Some(name) => match attributes.get(name) {
+            Some(sk) => Some(sk),
+            None => return false,
+        },
         None => None,
     };
     // Each part is length-prefixed, so no two different keys can give the same string.
-    let mut out = String::with_capacity(table.len() + 48);
-    push_part(&mut out, 'T', table.as_bytes());
-    push_value(&mut out, pk);
+    push_part(out, 'T', table.as_bytes());
+    push_value(out, pk);
     if let Some(sk) = sk {
-        push_value(&mut out, sk);
+        push_value(out, sk);
     }
-    Some(out)
+    true
 }
 
 fn push_part(out: &mut String, tag: char, bytes: &[u8]) {

@@ -2,14 +2,14 @@
 //! and retries of unprocessed keys with backoff.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
 use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, FastSet, fingerprint, table_list};
+use super::fingerprint::{FastMap, FastSet, fingerprint, fingerprint_into, table_list};
 use super::results::{BatchGetResult, BatchStats, Failed};
 use crate::codec::item::{Reading, is_expired};
 use crate::codec::key::{Item, key_map};
@@ -26,7 +26,9 @@ use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig, key_name
 pub(crate) struct GetRequest {
     pub table: Arc<str>,
     pub key_names: KeyNames,
-    pub key: Item,
+    /// The key's map, until a call takes it: moved into the request, and back when DynamoDB
+    /// returns it unprocessed; rebuilt from the typed key only after a call that failed whole.
+    pub key: Mutex<Option<Item>>,
     pub fingerprint: String,
     /// The attributes to read from its table (`ProjectionExpression` and names), if not all.
     pub projection: Option<Arc<Bound>>,
@@ -44,6 +46,22 @@ pub(crate) enum GetOutcome<V> {
 /// `None` for an item that counts as missing (its time to live has passed).
 pub(crate) type Decode<'a, V> = &'a (dyn Fn(Item) -> Result<Option<V>> + Sync);
 
+/// Builds the key map of request `i` again, after a call that failed whole took it.
+pub(crate) type Rebuild<'a> = &'a (dyn Fn(usize) -> Result<Item> + Sync);
+
+/// The request's key map, taken for a call (or rebuilt, if a failed call took it).
+fn take_key(request: &GetRequest, i: usize, rebuild: Rebuild<'_>) -> Result<Item> {
+    let taken = request
+        .key
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    match taken {
+        Some(key) => Ok(key),
+        None => rebuild(i),
+    }
+}
+
 /// Reads every key (distinct keys only: callers de-duplicate) and returns one outcome per key,
 /// in order.
 pub(crate) async fn get_all<V: Send>(
@@ -51,13 +69,14 @@ pub(crate) async fn get_all<V: Send>(
     requests: &[GetRequest],
     retry: RetryConfig,
     decode: Decode<'_, V>,
+    rebuild: Rebuild<'_>,
 ) -> (Vec<GetOutcome<V>>, BatchStats) {
     run_chunks(
         (0..requests.len()).map(|_| None).collect(),
         (0..requests.len()).collect(),
         KEYS_PER_BATCH,
         conn.batch_concurrency,
-        |chunk| get_chunk(conn, requests, chunk, retry, decode),
+        |chunk| get_chunk(conn, requests, chunk, retry, decode, rebuild),
         || GetOutcome::Failed(Arc::new(no_outcome("key"))),
     )
     .await
@@ -71,6 +90,7 @@ async fn get_chunk<V: Send>(
     chunk: Vec<usize>,
     retry: RetryConfig,
     decode: Decode<'_, V>,
+    rebuild: Rebuild<'_>,
 ) -> (Vec<(usize, GetOutcome<V>)>, BatchStats) {
     let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*requests[i].table));
     let failed = |error: &Arc<Error>| GetOutcome::Failed(Arc::clone(error));
@@ -89,7 +109,7 @@ async fn get_chunk<V: Send>(
                     .entry(&*requests[i].table)
                     .or_insert_with(|| (Vec::new(), requests[i].projection.clone()))
                     .0
-                    .push(requests[i].key.clone());
+                    .push(take_key(&requests[i], i, rebuild)?);
             }
             let mut request_items = HashMap::with_capacity(by_table.len());
             for (table, (keys, projection)) in by_table {
@@ -137,13 +157,19 @@ async fn get_chunk<V: Send>(
             let names_of = |table: &str| names.iter().find(|(n, _)| *n == table).map(|(_, k)| *k);
             let mut results = Vec::with_capacity(pending.len());
             let mut settled = vec![false; pending.len()];
+            // One buffer for every answer's fingerprint.
+            let mut buffer = String::new();
+            let mut position_of = |table: &str, key_names: KeyNames, key: &Item| {
+                fingerprint_into(&mut buffer, table, key_names, key)
+                    .then(|| by_key.get(buffer.as_str()).copied())
+                    .flatten()
+            };
             for (table, items) in output.responses.unwrap_or_default() {
                 let Some(key_names) = names_of(&table) else {
                     continue;
                 };
                 for item in items {
-                    let position = fingerprint(&table, key_names, &item)
-                        .and_then(|fp| by_key.get(fp.as_str()).copied());
+                    let position = position_of(&table, key_names, &item);
                     if let Some(position) = position
                         && !settled[position]
                     {
@@ -159,15 +185,18 @@ async fn get_chunk<V: Send>(
             }
             let mut unread = Vec::new();
             let mut unmatched = false;
-            for (table, keys) in &output.unprocessed_keys.unwrap_or_default() {
-                let key_names = names_of(table);
-                for key in keys.keys() {
-                    let position = key_names
-                        .and_then(|n| fingerprint(table, n, key))
-                        .and_then(|fp| by_key.get(fp.as_str()).copied());
+            for (table, keys) in output.unprocessed_keys.unwrap_or_default() {
+                let key_names = names_of(&table);
+                for key in keys.keys {
+                    let position = key_names.and_then(|n| position_of(&table, n, &key));
                     match position {
                         Some(position) if !settled[position] => {
                             settled[position] = true;
+                            // DynamoDB's own copy of the key goes back for the next call.
+                            *requests[pending[position]]
+                                .key
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner) = Some(key);
                             unread.push(pending[position]);
                         }
                         Some(_) => {}
@@ -218,7 +247,7 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         let request = GetRequest {
             table: Arc::clone(&name),
             key_names,
-            key,
+            key: Mutex::new(Some(key)),
             fingerprint,
             projection: projection.clone(),
         };
@@ -245,7 +274,12 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         }
         R::decode(&table.name, item).map(Some)
     };
-    let (outcomes, stats) = get_all(&table.conn, &requests, table.batch_retry, &decode).await;
+    let rebuild = |i: usize| match typed.get(i) {
+        Some((pk, sk)) => key_map::<T>(&table.name, pk, sk.as_ref()),
+        None => Err(no_outcome("key")),
+    };
+    let (outcomes, stats) =
+        get_all(&table.conn, &requests, table.batch_retry, &decode, &rebuild).await;
     let mut result = BatchGetResult {
         items: Vec::with_capacity(typed.len()),
         failed_keys: Vec::new(),

@@ -2,14 +2,14 @@
 //! concurrency, and retries of unprocessed items with backoff.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
 use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, fingerprint, table_list};
+use super::fingerprint::{FastMap, fingerprint, fingerprint_into, table_list};
 use super::results::{BatchStats, Failed};
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map};
@@ -114,10 +114,51 @@ enum Kind {
 #[derive(Debug)]
 struct Entry {
     kind: Kind,
-    table: String,
+    /// The table's full name, shared by its writes.
+    table: Arc<str>,
     key_names: KeyNames,
-    /// The request and its key's fingerprint.
-    prepared: Option<(WriteRequest, String)>,
+    prepared: Option<Prepared>,
+}
+
+/// A write's request, and its key's fingerprint.
+#[derive(Debug)]
+struct Prepared {
+    /// The request, until a call takes it (see [`Rebuild`]); a call's unprocessed copy comes
+    /// back here.
+    request: Mutex<Option<WriteRequest>>,
+    fingerprint: String,
+}
+
+/// Builds write `i`'s request again (its table's full name given), after a call that failed
+/// whole took it. With one, each request is moved into its first call instead of copied into
+/// every call; batches whose writes are not kept (`BatchWrite::put(&item)`) copy.
+pub(crate) type Rebuild<'a> = &'a (dyn Fn(usize, &str) -> Result<WriteRequest> + Sync);
+
+impl Prepared {
+    /// The request for a call: copied, or (given a way to rebuild it) taken.
+    fn for_call(
+        &self,
+        i: usize,
+        table: &str,
+        rebuild: Option<Rebuild<'_>>,
+    ) -> Result<WriteRequest> {
+        let mut slot = self.request.lock().unwrap_or_else(PoisonError::into_inner);
+        match (rebuild, slot.as_ref()) {
+            (None, Some(request)) => Ok(request.clone()),
+            (Some(_), Some(_)) => slot.take().ok_or_else(|| request_shape(no_outcome())),
+            (Some(rebuild), None) => rebuild(i, table),
+            (None, None) => Err(request_shape(no_outcome())),
+        }
+    }
+
+    /// The item (of a put) or key (of a delete), described for a message.
+    fn describe(&self, key_names: KeyNames) -> String {
+        let slot = self.request.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.as_ref() {
+            Some(request) => describe_key(key_names, request_attributes(request)),
+            None => "(sent)".to_owned(),
+        }
+    }
 }
 
 /// Puts and deletes, across any number of tables, sent as `BatchWriteItem` calls.
@@ -162,6 +203,9 @@ pub struct BatchWrite {
     /// Why the whole batch is refused: it writes a table with a version attribute.
     versioned: Option<Error>,
     retry: Option<RetryConfig>,
+    /// The full names of the tables written so far, by `DynamoTable::TABLE`: each is formatted
+    /// once, not once per write.
+    tables: Vec<(&'static str, Arc<str>)>,
 }
 
 impl BatchWrite {
@@ -172,7 +216,19 @@ impl BatchWrite {
             refused: Vec::new(),
             versioned: None,
             retry: None,
+            tables: Vec::new(),
         }
+    }
+
+    /// `T`'s table's full name (with the client's prefix).
+    fn table<T: DynamoTable>(&mut self) -> Arc<str> {
+        // A batch writes few tables: a linear search beats hashing a name per write.
+        if let Some((_, name)) = self.tables.iter().find(|(table, _)| *table == T::TABLE) {
+            return Arc::clone(name);
+        }
+        let name: Arc<str> = Arc::from(self.conn.table_name::<T>());
+        self.tables.push((T::TABLE, Arc::clone(&name)));
+        name
     }
 
     /// Sets how unprocessed writes are retried (default: the `BATCH_RETRIES_CONFIG` of the first
@@ -226,44 +282,30 @@ impl BatchWrite {
 
     pub(crate) fn push_put<T: DynamoTable>(&mut self, item: &T) {
         self.adopt_defaults::<T>();
-        let table = self.conn.table_name::<T>();
-        let key_names = key_names::<T>();
-        let prepared = encode(&table, item).and_then(|attributes| {
-            check_item_size(&table, key_names, &attributes)?;
-            let fp = key_fingerprint(&table, key_names, &attributes)?;
-            let put = PutRequest::builder()
-                .set_item(Some(attributes))
-                .build()
-                .map_err(|e| request_shape(format!("could not build a put request: {e}")))?;
-            Ok((WriteRequest::builder().put_request(put).build(), fp))
-        });
-        self.push(Kind::Put, table, key_names, prepared);
+        let table = self.table::<T>();
+        let prepared = prepare_put(&table, item);
+        self.push(Kind::Put, table, key_names::<T>(), prepared);
     }
 
     pub(crate) fn push_delete<T: DynamoTable>(&mut self, pk: &T::PK, sk: Option<&T::SK>) {
         self.adopt_defaults::<T>();
-        let table = self.conn.table_name::<T>();
-        let key_names = key_names::<T>();
-        let prepared = key_map::<T>(&table, pk, sk).and_then(|key| {
-            let fp = key_fingerprint(&table, key_names, &key)?;
-            let delete = DeleteRequest::builder()
-                .set_key(Some(key))
-                .build()
-                .map_err(|e| request_shape(format!("could not build a delete request: {e}")))?;
-            Ok((WriteRequest::builder().delete_request(delete).build(), fp))
-        });
-        self.push(Kind::Delete, table, key_names, prepared);
+        let table = self.table::<T>();
+        let prepared = prepare_delete::<T>(&table, pk, sk);
+        self.push(Kind::Delete, table, key_names::<T>(), prepared);
     }
 
     fn push(
         &mut self,
         kind: Kind,
-        table: String,
+        table: Arc<str>,
         key_names: KeyNames,
         prepared: Result<(WriteRequest, String)>,
     ) {
         let prepared = match prepared {
-            Ok(ready) => Some(ready),
+            Ok((request, fingerprint)) => Some(Prepared {
+                request: Mutex::new(Some(request)),
+                fingerprint,
+            }),
             Err(error) => {
                 self.refused.push((self.entries.len(), error));
                 None
@@ -284,6 +326,15 @@ impl BatchWrite {
     /// before anything is sent. Everything else, including invalid items, throttling and
     /// network failures, is reported per write in the [`BatchWriteReport`].
     pub async fn execute(self) -> Result<BatchWriteReport> {
+        self.execute_with(None).await
+    }
+
+    /// [`execute`](Self::execute), moving each request into its call where `rebuild` can build
+    /// it again.
+    pub(crate) async fn execute_with(
+        self,
+        rebuild: Option<Rebuild<'_>>,
+    ) -> Result<BatchWriteReport> {
         if let Some(error) = self.versioned {
             return Err(error);
         }
@@ -294,10 +345,10 @@ impl BatchWrite {
         // De-duplicate: the last write of a key wins.
         let mut last_by_key: FastMap<&str, usize> = FastMap::default();
         for (index, entry) in self.entries.iter().enumerate() {
-            let Some((request, fp)) = &entry.prepared else {
+            let Some(prepared) = &entry.prepared else {
                 continue;
             };
-            if let Some(earlier) = last_by_key.insert(fp.as_str(), index) {
+            if let Some(earlier) = last_by_key.insert(prepared.fingerprint.as_str(), index) {
                 if self.entries[earlier].kind != entry.kind {
                     return Err(Error::invalid(
                         InvalidReason::ConflictingWrites,
@@ -305,7 +356,7 @@ impl BatchWrite {
                             "the batch both puts and deletes the item with key {} in table `{}` \
                              (writes {earlier} and {index}): DynamoDB rejects such a batch; keep \
                              one of the two",
-                            describe_key(entry.key_names, request_attributes(request)),
+                            prepared.describe(entry.key_names),
                             entry.table
                         ),
                     ));
@@ -327,7 +378,7 @@ impl BatchWrite {
             to_send,
             WRITES_PER_BATCH,
             conn.batch_concurrency,
-            |chunk| write_chunk(conn, entries, chunk, retry),
+            |chunk| write_chunk(conn, entries, chunk, retry, rebuild),
             || WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))),
         )
         .await;
@@ -346,8 +397,9 @@ async fn write_chunk(
     entries: &[Entry],
     chunk: Vec<usize>,
     retry: RetryConfig,
+    rebuild: Option<Rebuild<'_>>,
 ) -> (Vec<(usize, WriteOutcome)>, BatchStats) {
-    let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| entries[i].table.as_str()));
+    let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*entries[i].table));
     let failed = |error: &Arc<Error>| WriteOutcome::Failed(Arc::clone(error));
     let unknown = |error: &Arc<Error>| WriteOutcome::Unknown(Arc::clone(error));
     retry_chunk(
@@ -358,15 +410,26 @@ async fn write_chunk(
         failed,
         unknown,
         |pending| async move {
-            let mut request_items: HashMap<String, Vec<WriteRequest>> = HashMap::new();
+            // Grouped under the shared names; each name is copied once per call.
+            let mut by_table: Vec<(&str, Vec<WriteRequest>)> = Vec::new();
             for &i in &pending {
-                if let Some((request, _)) = &entries[i].prepared {
-                    request_items
-                        .entry(entries[i].table.clone())
-                        .or_default()
-                        .push(request.clone());
+                if let Some(prepared) = &entries[i].prepared {
+                    let table = &*entries[i].table;
+                    let request = prepared.for_call(i, table, rebuild)?;
+                    let at = match by_table.iter().position(|(name, _)| *name == table) {
+                        Some(at) => at,
+                        None => {
+                            by_table.push((table, Vec::with_capacity(pending.len())));
+                            by_table.len() - 1
+                        }
+                    };
+                    by_table[at].1.push(request);
                 }
             }
+            let request_items: HashMap<String, Vec<WriteRequest>> = by_table
+                .into_iter()
+                .map(|(table, requests)| (table.to_owned(), requests))
+                .collect();
             let log = AttemptLog::default();
             let (output, capacity) = conn
                 .sdk
@@ -380,7 +443,7 @@ async fn write_chunk(
                 .await
                 .map_err(|error| log.judge(error, "BatchWriteItem", tables(&pending)))?;
             let unprocessed = output.unprocessed_items.unwrap_or_default();
-            let left = match_unprocessed(entries, &pending, &unprocessed);
+            let left = match_unprocessed(entries, &pending, unprocessed);
             let left_set: HashSet<usize> = left.iter().copied().collect();
             let written = pending
                 .iter()
@@ -393,36 +456,52 @@ async fn write_chunk(
     .await
 }
 
-/// The pending writes DynamoDB returned as unprocessed. If any returned request cannot be
-/// matched to a pending write, all pending writes count as unprocessed: sending a put or delete
-/// twice is harmless, reporting an unapplied one as written is not.
+/// The pending writes DynamoDB returned as unprocessed; each returned request goes back to its
+/// write for the next call. If any returned request cannot be matched to a pending write, all
+/// pending writes count as unprocessed: sending a put or delete twice is harmless, reporting an
+/// unapplied one as written is not.
 fn match_unprocessed(
     entries: &[Entry],
     pending: &[usize],
-    unprocessed: &HashMap<String, Vec<WriteRequest>>,
+    unprocessed: HashMap<String, Vec<WriteRequest>>,
 ) -> Vec<usize> {
     if unprocessed.values().all(Vec::is_empty) {
         return Vec::new();
     }
     let by_key: FastMap<&str, usize> = pending
         .iter()
-        .filter_map(|&i| entries[i].prepared.as_ref().map(|(_, fp)| (fp.as_str(), i)))
+        .filter_map(|&i| {
+            entries[i]
+                .prepared
+                .as_ref()
+                .map(|p| (p.fingerprint.as_str(), i))
+        })
         .collect();
     let names: FastMap<&str, KeyNames> = pending
         .iter()
-        .map(|&i| (entries[i].table.as_str(), entries[i].key_names))
+        .map(|&i| (&*entries[i].table, entries[i].key_names))
         .collect();
     let mut left = Vec::new();
+    // One buffer for every returned request's fingerprint.
+    let mut buffer = String::new();
     for (table, requests) in unprocessed {
         let Some(&key_names) = names.get(table.as_str()) else {
             return pending.to_vec();
         };
         for request in requests {
-            let index = fingerprint(table, key_names, request_attributes(request))
-                .and_then(|fp| by_key.get(fp.as_str()).copied());
-            match index {
-                Some(i) => left.push(i),
-                None => return pending.to_vec(),
+            let index =
+                fingerprint_into(&mut buffer, &table, key_names, request_attributes(&request))
+                    .then(|| by_key.get(buffer.as_str()).copied())
+                    .flatten();
+            match (index, index.and_then(|i| entries[i].prepared.as_ref())) {
+                (Some(i), Some(prepared)) => {
+                    *prepared
+                        .request
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(request);
+                    left.push(i);
+                }
+                _ => return pending.to_vec(),
             }
         }
     }
@@ -439,6 +518,34 @@ fn request_attributes(request: &WriteRequest) -> &Item {
         .map(PutRequest::item)
         .or_else(|| request.delete_request().map(DeleteRequest::key))
         .unwrap_or_else(|| EMPTY.get_or_init(HashMap::new))
+}
+
+/// A put of `item` into `table`, checked, and its key's fingerprint.
+fn prepare_put<T: DynamoTable>(table: &str, item: &T) -> Result<(WriteRequest, String)> {
+    let key_names = key_names::<T>();
+    let attributes = encode(table, item)?;
+    check_item_size(table, key_names, &attributes)?;
+    let fp = key_fingerprint(table, key_names, &attributes)?;
+    let put = PutRequest::builder()
+        .set_item(Some(attributes))
+        .build()
+        .map_err(|e| request_shape(format!("could not build a put request: {e}")))?;
+    Ok((WriteRequest::builder().put_request(put).build(), fp))
+}
+
+/// A delete of the item with this key from `table`, and its key's fingerprint.
+fn prepare_delete<T: DynamoTable>(
+    table: &str,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+) -> Result<(WriteRequest, String)> {
+    let key = key_map::<T>(table, pk, sk)?;
+    let fp = key_fingerprint(table, key_names::<T>(), &key)?;
+    let delete = DeleteRequest::builder()
+        .set_key(Some(key))
+        .build()
+        .map_err(|e| request_shape(format!("could not build a delete request: {e}")))?;
+    Ok((WriteRequest::builder().delete_request(delete).build(), fp))
 }
 
 fn key_fingerprint(table: &str, key_names: KeyNames, attributes: &Item) -> Result<String> {
@@ -460,7 +567,13 @@ pub(crate) async fn put_items<T: DynamoTable>(
     items: Vec<T>,
 ) -> Result<BatchWriteResult<T>> {
     let batch = items.iter().fold(new_batch(table), BatchWrite::put);
-    Ok(split(items, batch.execute().await?))
+    // Write `i` is `items[i]`: a request a failed call took is encoded again from it.
+    let rebuild = |i: usize, table: &str| match items.get(i) {
+        Some(item) => prepare_put(table, item).map(|(request, _)| request),
+        None => Err(request_shape(no_outcome())),
+    };
+    let report = batch.execute_with(Some(&rebuild)).await?;
+    Ok(split(items, report))
 }
 
 /// Deletes the items of `T`'s table with these keys, each paired with its outcome.
@@ -472,7 +585,13 @@ pub(crate) async fn delete_keys<T: DynamoTable>(
     for (pk, sk) in &keys {
         batch.push_delete::<T>(pk, sk.as_ref());
     }
-    Ok(split(keys, batch.execute().await?))
+    // Write `i` deletes `keys[i]`.
+    let rebuild = |i: usize, table: &str| match keys.get(i) {
+        Some((pk, sk)) => prepare_delete::<T>(table, pk, sk.as_ref()).map(|(request, _)| request),
+        None => Err(request_shape(no_outcome())),
+    };
+    let report = batch.execute_with(Some(&rebuild)).await?;
+    Ok(split(keys, report))
 }
 
 /// A batch on `table`'s connection with `table`'s retry settings.
