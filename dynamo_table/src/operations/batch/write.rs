@@ -151,13 +151,23 @@ impl Prepared {
         }
     }
 
-    /// The item (of a put) or key (of a delete), described for a message.
-    fn describe(&self, key_names: KeyNames) -> String {
+    /// The item (of a put) or key (of a delete) of write `i`, described for a message (before
+    /// anything is sent: a deferred request is built for it).
+    fn describe(&self, i: usize, entry: &Entry, rebuild: Option<Rebuild<'_>>) -> String {
         let slot = self.request.lock().unwrap_or_else(PoisonError::into_inner);
-        match slot.as_ref() {
-            Some(request) => describe_key(key_names, request_attributes(request)),
-            None => "(sent)".to_owned(),
-        }
+        let built;
+        let request = match (slot.as_ref(), rebuild) {
+            (Some(request), _) => request,
+            (None, Some(rebuild)) => match rebuild(i, &entry.table) {
+                Ok(request) => {
+                    built = request;
+                    &built
+                }
+                Err(e) => return format!("(not readable: {e})"),
+            },
+            (None, None) => return "(not readable)".to_owned(),
+        };
+        describe_key(entry.key_names, request_attributes(request))
     }
 }
 
@@ -287,6 +297,33 @@ impl BatchWrite {
         self.push(Kind::Put, table, key_names::<T>(), prepared);
     }
 
+    /// A put whose request is built only when its call is sent, by the [`Rebuild`] given to
+    /// [`execute_with`](Self::execute_with): memory then holds the requests in flight, not one
+    /// per item. Its key is checked, and fingerprinted, now.
+    fn push_deferred_put<T: DynamoTable>(&mut self, item: &T) {
+        self.adopt_defaults::<T>();
+        let table = self.table::<T>();
+        let key_names = key_names::<T>();
+        let fingerprint = key_map::<T>(&table, &item.partition_key(), item.sort_key().as_ref())
+            .and_then(|key| key_fingerprint(&table, key_names, &key));
+        let prepared = match fingerprint {
+            Ok(fingerprint) => Some(Prepared {
+                request: Mutex::new(None),
+                fingerprint,
+            }),
+            Err(error) => {
+                self.refused.push((self.entries.len(), error));
+                None
+            }
+        };
+        self.entries.push(Entry {
+            kind: Kind::Put,
+            table,
+            key_names,
+            prepared,
+        });
+    }
+
     pub(crate) fn push_delete<T: DynamoTable>(&mut self, pk: &T::PK, sk: Option<&T::SK>) {
         self.adopt_defaults::<T>();
         let table = self.table::<T>();
@@ -356,7 +393,7 @@ impl BatchWrite {
                             "the batch both puts and deletes the item with key {} in table `{}` \
                              (writes {earlier} and {index}): DynamoDB rejects such a batch; keep \
                              one of the two",
-                            prepared.describe(entry.key_names),
+                            prepared.describe(index, entry, rebuild),
                             entry.table
                         ),
                     ));
@@ -410,12 +447,23 @@ async fn write_chunk(
         failed,
         unknown,
         |pending| async move {
-            // Grouped under the shared names; each name is copied once per call.
+            // Grouped under the shared names; each name is copied once per call. A deferred
+            // request that cannot be built (an item DynamoDB would refuse) fails alone; it was
+            // never sent.
             let mut by_table: Vec<(&str, Vec<WriteRequest>)> = Vec::new();
+            let mut refused = Vec::new();
+            let mut sent = Vec::with_capacity(pending.len());
             for &i in &pending {
                 if let Some(prepared) = &entries[i].prepared {
                     let table = &*entries[i].table;
-                    let request = prepared.for_call(i, table, rebuild)?;
+                    let request = match prepared.for_call(i, table, rebuild) {
+                        Ok(request) => request,
+                        Err(error) => {
+                            refused.push((i, WriteOutcome::Failed(Arc::new(error))));
+                            continue;
+                        }
+                    };
+                    sent.push(i);
                     let at = match by_table.iter().position(|(name, _)| *name == table) {
                         Some(at) => at,
                         None => {
@@ -426,6 +474,10 @@ async fn write_chunk(
                     by_table[at].1.push(request);
                 }
             }
+            if sent.is_empty() {
+                return Ok((refused, Vec::new(), Default::default(), false));
+            }
+            let pending = sent;
             let request_items: HashMap<String, Vec<WriteRequest>> = by_table
                 .into_iter()
                 .map(|(table, requests)| (table.to_owned(), requests))
@@ -445,12 +497,14 @@ async fn write_chunk(
             let unprocessed = output.unprocessed_items.unwrap_or_default();
             let left = match_unprocessed(entries, &pending, unprocessed);
             let left_set: HashSet<usize> = left.iter().copied().collect();
-            let written = pending
-                .iter()
-                .filter(|i| !left_set.contains(i))
-                .map(|&i| (i, WriteOutcome::Written))
-                .collect();
-            Ok((written, left, capacity, log.unanswered() > 0))
+            let mut settled = refused;
+            settled.extend(
+                pending
+                    .iter()
+                    .filter(|i| !left_set.contains(i))
+                    .map(|&i| (i, WriteOutcome::Written)),
+            );
+            Ok((settled, left, capacity, log.unanswered() > 0))
         },
     )
     .await
@@ -522,15 +576,24 @@ fn request_attributes(request: &WriteRequest) -> &Item {
 
 /// A put of `item` into `table`, checked, and its key's fingerprint.
 fn prepare_put<T: DynamoTable>(table: &str, item: &T) -> Result<(WriteRequest, String)> {
-    let key_names = key_names::<T>();
+    let attributes = checked_item(table, item)?;
+    let fp = key_fingerprint(table, key_names::<T>(), &attributes)?;
+    Ok((put_request(attributes)?, fp))
+}
+
+/// `item` encoded for `table`, checked as DynamoDB would check it (keys, values, size).
+fn checked_item<T: DynamoTable>(table: &str, item: &T) -> Result<Item> {
     let attributes = encode(table, item)?;
-    check_item_size(table, key_names, &attributes)?;
-    let fp = key_fingerprint(table, key_names, &attributes)?;
+    check_item_size(table, key_names::<T>(), &attributes)?;
+    Ok(attributes)
+}
+
+fn put_request(attributes: Item) -> Result<WriteRequest> {
     let put = PutRequest::builder()
         .set_item(Some(attributes))
         .build()
         .map_err(|e| request_shape(format!("could not build a put request: {e}")))?;
-    Ok((WriteRequest::builder().put_request(put).build(), fp))
+    Ok(WriteRequest::builder().put_request(put).build())
 }
 
 /// A delete of the item with this key from `table`, and its key's fingerprint.
@@ -566,10 +629,14 @@ pub(crate) async fn put_items<T: DynamoTable>(
     table: &TableRef,
     items: Vec<T>,
 ) -> Result<BatchWriteResult<T>> {
-    let batch = items.iter().fold(new_batch(table), BatchWrite::put);
-    // Write `i` is `items[i]`: a request a failed call took is encoded again from it.
+    let mut batch = new_batch(table);
+    for item in &items {
+        batch.push_deferred_put(item);
+    }
+    // Write `i` is `items[i]`: its request is encoded when its first call is sent, and again
+    // after a call that failed whole took it.
     let rebuild = |i: usize, table: &str| match items.get(i) {
-        Some(item) => prepare_put(table, item).map(|(request, _)| request),
+        Some(item) => checked_item(table, item).and_then(put_request),
         None => Err(request_shape(no_outcome())),
     };
     let report = batch.execute_with(Some(&rebuild)).await?;
