@@ -327,6 +327,7 @@ pub mod __private {
     };
     pub use crate::schema::conversion::{
         Decode, DirectDecode, DirectEncode, Encode, FieldError, Item, SerdeDecode, SerdeEncode,
+        item_with_capacity, put, take,
     };
     pub use crate::schema::{
         DynamoIndex, DynamoTable, GSITable, IndexKind, IndexSchema, IntoKey, KeyAttribute, KeyOf,

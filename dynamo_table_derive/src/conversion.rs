@@ -179,8 +179,9 @@ pub(crate) fn conversion_code(private: &TokenStream, fields: &[ConvertedField]) 
         let name = field.write_as.as_ref()?;
         let ident = &field.ident;
         let insert = quote! {
-            item.insert(
-                #private::String::from(#name),
+            #private::put(
+                &mut item,
+                #name,
                 (&#private::Encode(&self.#ident)).encode_field()?,
             );
         };
@@ -204,7 +205,7 @@ pub(crate) fn conversion_code(private: &TokenStream, fields: &[ConvertedField]) 
                     None => quote!((&#private::Decode::<#ty>::new()).missing_field(#name)?),
                 };
                 quote! {
-                    match item.remove(#name) {
+                    match #private::take(&mut item, #name) {
                         ::core::option::Option::Some(value) => {
                             (&#private::Decode::<#ty>::new()).decode_field(#name, value)?
                         }
@@ -219,7 +220,7 @@ pub(crate) fn conversion_code(private: &TokenStream, fields: &[ConvertedField]) 
         fn __to_item(&self) -> ::core::result::Result<#private::Item, #private::SerdeDynamoError> {
             #[allow(unused_imports)]
             use #private::{DirectEncode as _, SerdeEncode as _};
-            let mut item = #private::Item::with_capacity(#written);
+            let mut item = #private::item_with_capacity(#written);
             #(#inserts)*
             ::core::result::Result::Ok(item)
         }

@@ -78,6 +78,29 @@ fn from_value_at<T: DeserializeOwned>(
     })
 }
 
+/// Takes the attribute `name` out of `item`. Generated code calls this (and [`put`]) rather than
+/// the map's methods, which would be inlined into every derived type's conversion and compiled
+/// again for each.
+#[doc(hidden)]
+#[inline(never)]
+pub fn take(item: &mut Item, name: &str) -> Option<AttributeValue> {
+    item.remove(name)
+}
+
+/// Puts the attribute `name` into `item`: see [`take`].
+#[doc(hidden)]
+#[inline(never)]
+pub fn put(item: &mut Item, name: &str, value: AttributeValue) {
+    item.insert(name.to_owned(), value);
+}
+
+/// An empty item with room for `attributes`: see [`take`].
+#[doc(hidden)]
+#[inline(never)]
+pub fn item_with_capacity(attributes: usize) -> Item {
+    Item::with_capacity(attributes)
+}
+
 /// A field to encode, for method resolution: see the module docs.
 #[doc(hidden)]
 #[derive(Debug)]
