@@ -2,7 +2,7 @@
 //! and retries of unprocessed keys with backoff.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
@@ -11,6 +11,7 @@ use dynamo_table_rules::limits::KEYS_PER_BATCH;
 use super::chunks::{retry_chunk, run_chunks};
 use super::fingerprint::{FastMap, FastSet, fingerprint, fingerprint_into, table_list};
 use super::results::{BatchGetResult, BatchStats, Failed};
+use super::slot::Slot;
 use crate::codec::item::{Reading, is_expired};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
@@ -28,7 +29,7 @@ pub(crate) struct GetRequest {
     pub key_names: KeyNames,
     /// The key's map, until a call takes it: moved into the request, and back when DynamoDB
     /// returns it unprocessed; rebuilt from the typed key only after a call that failed whole.
-    pub key: Mutex<Option<Item>>,
+    pub key: Slot<Item>,
     pub fingerprint: String,
     /// The attributes to read from its table (`ProjectionExpression` and names), if not all.
     pub projection: Option<Arc<Bound>>,
@@ -48,19 +49,6 @@ pub(crate) type Decode<'a, V> = &'a (dyn Fn(Item) -> Result<Option<V>> + Sync);
 
 /// Builds the key map of request `i` again, after a call that failed whole took it.
 pub(crate) type Rebuild<'a> = &'a (dyn Fn(usize) -> Result<Item> + Sync);
-
-/// The request's key map, taken for a call (or rebuilt, if a failed call took it).
-fn take_key(request: &GetRequest, i: usize, rebuild: Rebuild<'_>) -> Result<Item> {
-    let taken = request
-        .key
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .take();
-    match taken {
-        Some(key) => Ok(key),
-        None => rebuild(i),
-    }
-}
 
 /// Reads every key (distinct keys only: callers de-duplicate) and returns one outcome per key,
 /// in order.
@@ -109,7 +97,7 @@ async fn get_chunk<V: Send>(
                     .entry(&*requests[i].table)
                     .or_insert_with(|| (Vec::new(), requests[i].projection.clone()))
                     .0
-                    .push(take_key(&requests[i], i, rebuild)?);
+                    .push(requests[i].key.take_or(|| rebuild(i))?);
             }
             let mut request_items = HashMap::with_capacity(by_table.len());
             for (table, (keys, projection)) in by_table {
@@ -193,10 +181,7 @@ async fn get_chunk<V: Send>(
                         Some(position) if !settled[position] => {
                             settled[position] = true;
                             // DynamoDB's own copy of the key goes back for the next call.
-                            *requests[pending[position]]
-                                .key
-                                .lock()
-                                .unwrap_or_else(PoisonError::into_inner) = Some(key);
+                            requests[pending[position]].key.put_back(key);
                             unread.push(pending[position]);
                         }
                         Some(_) => {}
@@ -247,7 +232,7 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         let request = GetRequest {
             table: Arc::clone(&name),
             key_names,
-            key: Mutex::new(Some(key)),
+            key: Slot::new(Some(key)),
             fingerprint,
             projection: projection.clone(),
         };

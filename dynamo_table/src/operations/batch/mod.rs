@@ -6,6 +6,7 @@ mod chunks;
 mod fingerprint;
 pub(crate) mod get;
 mod results;
+mod slot;
 pub(crate) mod write;
 
 pub use results::{BatchGetResult, BatchStats, Failed};

@@ -2,7 +2,7 @@
 //! concurrency, and retries of unprocessed items with backoff.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
@@ -11,6 +11,7 @@ use dynamo_table_rules::limits::WRITES_PER_BATCH;
 use super::chunks::{retry_chunk, run_chunks};
 use super::fingerprint::{FastMap, fingerprint, fingerprint_into, table_list};
 use super::results::{BatchStats, Failed};
+use super::slot::Slot;
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
@@ -125,7 +126,7 @@ struct Entry {
 struct Prepared {
     /// The request, until a call takes it (see [`Rebuild`]); a call's unprocessed copy comes
     /// back here.
-    request: Mutex<Option<WriteRequest>>,
+    request: Slot<WriteRequest>,
     fingerprint: String,
 }
 
@@ -142,32 +143,28 @@ impl Prepared {
         table: &str,
         rebuild: Option<Rebuild<'_>>,
     ) -> Result<WriteRequest> {
-        let mut slot = self.request.lock().unwrap_or_else(PoisonError::into_inner);
-        match (rebuild, slot.as_ref()) {
-            (None, Some(request)) => Ok(request.clone()),
-            (Some(_), Some(_)) => slot.take().ok_or_else(|| request_shape(no_outcome())),
-            (Some(rebuild), None) => rebuild(i, table),
-            (None, None) => Err(request_shape(no_outcome())),
+        match rebuild {
+            None => self
+                .request
+                .with(|request| request.cloned())
+                .ok_or_else(|| request_shape(no_outcome())),
+            Some(rebuild) => self.request.take_or(|| rebuild(i, table)),
         }
     }
 
     /// The item (of a put) or key (of a delete) of write `i`, described for a message (before
     /// anything is sent: a deferred request is built for it).
     fn describe(&self, i: usize, entry: &Entry, rebuild: Option<Rebuild<'_>>) -> String {
-        let slot = self.request.lock().unwrap_or_else(PoisonError::into_inner);
-        let built;
-        let request = match (slot.as_ref(), rebuild) {
-            (Some(request), _) => request,
+        let describe =
+            |request: &WriteRequest| describe_key(entry.key_names, request_attributes(request));
+        self.request.with(|request| match (request, rebuild) {
+            (Some(request), _) => describe(request),
             (None, Some(rebuild)) => match rebuild(i, &entry.table) {
-                Ok(request) => {
-                    built = request;
-                    &built
-                }
-                Err(e) => return format!("(not readable: {e})"),
+                Ok(request) => describe(&request),
+                Err(e) => format!("(not readable: {e})"),
             },
-            (None, None) => return "(not readable)".to_owned(),
-        };
-        describe_key(entry.key_names, request_attributes(request))
+            (None, None) => "(not readable)".to_owned(),
+        })
     }
 }
 
@@ -308,7 +305,7 @@ impl BatchWrite {
             .and_then(|key| key_fingerprint(&table, key_names, &key));
         let prepared = match fingerprint {
             Ok(fingerprint) => Some(Prepared {
-                request: Mutex::new(None),
+                request: Slot::new(None),
                 fingerprint,
             }),
             Err(error) => {
@@ -340,7 +337,7 @@ impl BatchWrite {
     ) {
         let prepared = match prepared {
             Ok((request, fingerprint)) => Some(Prepared {
-                request: Mutex::new(Some(request)),
+                request: Slot::new(Some(request)),
                 fingerprint,
             }),
             Err(error) => {
@@ -549,10 +546,7 @@ fn match_unprocessed(
                     .flatten();
             match (index, index.and_then(|i| entries[i].prepared.as_ref())) {
                 (Some(i), Some(prepared)) => {
-                    *prepared
-                        .request
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner) = Some(request);
+                    prepared.request.put_back(request);
                     left.push(i);
                 }
                 _ => return pending.to_vec(),
