@@ -9,8 +9,9 @@ use dynamo_table_rules::numbers::check_number;
 use crate::error::{Error, InvalidReason, Result};
 use crate::schema::{DynamoTable, KeyAttribute, KeyNames, KeyType, KeyValue, key_names};
 
-/// An item, a key, or any other map of attribute names to values.
-pub(crate) type Item = HashMap<String, AttributeValue>;
+/// An item, a key, or any other map of attribute names to values (defined with the table
+/// type's conversion, which the schema layer owns).
+pub(crate) use crate::schema::conversion::Item;
 
 /// A key value as DynamoDB stores it, refusing what DynamoDB would reject: an empty string or
 /// binary value, a key over its size limit (2,048 bytes for a partition key, 1,024 for a sort

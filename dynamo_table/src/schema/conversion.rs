@@ -21,7 +21,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde::Serialize;
 use serde::de::{DeserializeOwned, Error as _};
 
-/// An item: attribute names to values.
+/// An item, a key, or any other map of attribute names to values: the crate's one item type.
 pub type Item = HashMap<String, AttributeValue>;
 
 /// Why an item did not decode: the attribute (a path, e.g. `address.zip`) and what was wrong.
