@@ -64,68 +64,73 @@ fn rename_halves(
     Ok((ser, de))
 }
 
+/// Runs `f` on each item of every `#[serde(...)]` attribute, stopping at the first error.
+fn each_serde_meta(
+    attrs: &[syn::Attribute],
+    mut f: impl FnMut(syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
+) -> syn::Result<()> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(&mut f)?;
+    }
+    Ok(())
+}
+
 /// The struct's `rename_all`: `Some(rule)`, `Some(None)` for none; `None` when the struct has a
 /// serde attribute the conversion does not mirror.
 fn container(attrs: &[syn::Attribute]) -> Option<Option<(String, String)>> {
     let mut rule = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename_all") {
-                let (ser, de) = rename_halves(&meta)?;
-                let ser = ser.unwrap_or_default();
-                let de = de.unwrap_or_default();
-                rule = Some((ser, de));
-            } else if ["rename", "bound", "crate", "expecting"]
-                .iter()
-                .any(|known| meta.path.is_ident(known))
-            {
-                // The struct's own name, trait bounds, serde's path, an error message: none
-                // changes the items.
-                skip_value(&meta)?;
-            } else {
-                return Err(meta.error("not mirrored"));
-            }
-            Ok(())
-        })
-        .ok()?;
-    }
+    each_serde_meta(attrs, |meta| {
+        if meta.path.is_ident("rename_all") {
+            let (ser, de) = rename_halves(&meta)?;
+            rule = Some((ser.unwrap_or_default(), de.unwrap_or_default()));
+        } else if ["rename", "bound", "crate", "expecting"]
+            .iter()
+            .any(|known| meta.path.is_ident(known))
+        {
+            // The struct's own name, trait bounds, serde's path, an error message: none
+            // changes the items.
+            skip_value(&meta)?;
+        } else {
+            return Err(meta.error("not mirrored"));
+        }
+        Ok(())
+    })
+    .ok()?;
     Some(rule)
 }
 
 /// A field's serde attributes, or `None` when one is not mirrored.
 fn field_serde(attrs: &[syn::Attribute]) -> Option<FieldSerde> {
     let mut out = FieldSerde::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let is = |name: &str| meta.path.is_ident(name);
-            if is("rename") {
-                let (ser, de) = rename_halves(&meta)?;
-                out.rename_ser = ser.or(out.rename_ser.take());
-                out.rename_de = de.or(out.rename_de.take());
-            } else if is("skip") {
-                out.skip_ser = true;
-                out.skip_de = true;
-            } else if is("skip_serializing") {
-                out.skip_ser = true;
-            } else if is("skip_deserializing") {
-                out.skip_de = true;
-            } else if is("skip_serializing_if") {
-                out.skip_if = Some(syn::parse_str(&string_value(&meta)?)?);
-            } else if is("default") {
-                out.default = Some(if meta.input.peek(syn::Token![=]) {
-                    Some(syn::parse_str(&string_value(&meta)?)?)
-                } else {
-                    None
-                });
-            } else if is("bound") {
-                skip_value(&meta)?;
+    each_serde_meta(attrs, |meta| {
+        let is = |name: &str| meta.path.is_ident(name);
+        if is("rename") {
+            let (ser, de) = rename_halves(&meta)?;
+            out.rename_ser = ser.or(out.rename_ser.take());
+            out.rename_de = de.or(out.rename_de.take());
+        } else if is("skip") {
+            out.skip_ser = true;
+            out.skip_de = true;
+        } else if is("skip_serializing") {
+            out.skip_ser = true;
+        } else if is("skip_deserializing") {
+            out.skip_de = true;
+        } else if is("skip_serializing_if") {
+            out.skip_if = Some(syn::parse_str(&string_value(&meta)?)?);
+        } else if is("default") {
+            out.default = Some(if meta.input.peek(syn::Token![=]) {
+                Some(syn::parse_str(&string_value(&meta)?)?)
             } else {
-                return Err(meta.error("not mirrored"));
-            }
-            Ok(())
-        })
-        .ok()?;
-    }
+                None
+            });
+        } else if is("bound") {
+            skip_value(&meta)?;
+        } else {
+            return Err(meta.error("not mirrored"));
+        }
+        Ok(())
+    })
+    .ok()?;
     Some(out)
 }
 
