@@ -11,6 +11,10 @@
 /// ```
 pub fn check_number(text: &str) -> Result<(), String> {
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    // The common case, an integer of at most 38 digits, is always storable.
+    if (1..=38).contains(&unsigned.len()) && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
         Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
         None => (unsigned, None),
@@ -28,17 +32,31 @@ pub fn check_number(text: &str) -> Result<(), String> {
     if (int.is_empty() && frac.is_empty()) || !digits_only(int) || !digits_only(frac) {
         return Err(not_a_number(text));
     }
-    let digits: String = format!("{int}{frac}");
-    let leading = digits.len() - digits.trim_start_matches('0').len();
-    let significant = digits.trim_start_matches('0').trim_end_matches('0');
-    if significant.is_empty() {
+    // The significant digits run from the first non-zero digit to the last, across the point;
+    // counted in place (this runs once per number written).
+    let int_digits = int.trim_start_matches('0');
+    let (leading, significant) = if int_digits.is_empty() {
+        let frac_digits = frac.trim_start_matches('0');
+        (
+            int.len() + frac.len() - frac_digits.len(),
+            frac_digits.trim_end_matches('0').len(),
+        )
+    } else {
+        let frac_kept = frac.trim_end_matches('0').len();
+        let significant = if frac_kept == 0 {
+            int_digits.trim_end_matches('0').len()
+        } else {
+            int_digits.len() + frac_kept
+        };
+        (int.len() - int_digits.len(), significant)
+    };
+    if significant == 0 {
         return Ok(()); // zero
     }
-    if significant.len() > 38 {
+    if significant > 38 {
         return Err(format!(
-            "the number {text} has {} significant digits; DynamoDB keeps at most 38: round it, \
-             or store it as a string",
-            significant.len()
+            "the number {text} has {significant} significant digits; DynamoDB keeps at most 38: \
+             round it, or store it as a string"
         ));
     }
     // The power of ten of the first significant digit.
@@ -80,6 +98,11 @@ mod tests {
             &i64::MIN.to_string(),
             &"9".repeat(38),
             "100000000000000000000000000000000000000000000",
+            "0.00123",
+            "1234567890123456789.0123456789012345678",
+            "1234567890123456789.01234567890123456780000",
+            "000.0000012345678901234567890123456789012345678",
+            &format!("0.{}1", "0".repeat(129)),
         ] {
             assert!(check_number(ok).is_ok(), "{ok}: {:?}", check_number(ok));
         }
@@ -99,6 +122,10 @@ mod tests {
             "1e-131",
             ".",
             "1 2",
+            "1234567890123456789.01234567890123456789",
+            "0.000123456789012345678901234567890123456789",
+            "10000000000000000000000000000000000000.1",
+            &format!("0.{}1", "0".repeat(130)),
         ] {
             assert!(check_number(bad).is_err(), "{bad}");
         }

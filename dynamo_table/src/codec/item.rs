@@ -3,13 +3,13 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::key::{Item, check_index_keys_in_item, check_keys_in_item, describe_item_key};
-use super::values::{bad_value, find_bad_value};
+use super::key::{Item, check_index_key_in_item, check_key_in_item, describe_item_key};
+use super::values::{bad_attribute, bad_value};
 use crate::error::{Error, InvalidReason, Result};
 use serde::de::DeserializeOwned;
 
-use crate::schema::DynamoTable;
 use crate::schema::conversion::{self, FieldError};
+use crate::schema::{DynamoTable, KeyValue};
 use std::marker::PhantomData;
 
 /// `item` as a DynamoDB item for `table`, checked as DynamoDB would check it: key attributes
@@ -21,18 +21,54 @@ pub(crate) fn encode<T: DynamoTable>(table: &str, item: &T) -> Result<Item> {
         type_name: std::any::type_name::<T>(),
         source,
     })?;
-    check_keys_in_item::<T>(table, &attributes)?;
-    check_index_keys_in_item::<T>(table, &attributes)?;
-    if let Some((path, why)) = find_bad_value(&attributes) {
-        return Err(Error::invalid(
+    check_attributes(table, &attributes, item)?;
+    Ok(attributes)
+}
+
+/// The checks of [`encode`], in one pass over the attributes (this runs once per item written).
+/// Problems are reported in the order: table keys, index keys, values.
+fn check_attributes<T: DynamoTable>(table: &str, attributes: &Item, item: &T) -> Result<()> {
+    let (mut pk, mut sk) = (None, None);
+    let mut index_problem = None;
+    let mut bad = None;
+    for (name, value) in attributes {
+        if name == T::PARTITION_KEY {
+            pk = Some(value);
+        } else if T::SORT_KEY == Some(name.as_str()) {
+            sk = Some(value);
+        }
+        if index_problem.is_none() && is_index_key::<T>(name) {
+            index_problem = check_index_key_in_item::<T>(table, attributes, name, value).err();
+        }
+        if bad.is_none() {
+            bad = bad_attribute(name, value);
+        }
+    }
+    let pk_type = <T::PK as KeyValue>::KEY_TYPE;
+    check_key_in_item(table, T::PARTITION_KEY, pk_type, "partition key", pk)?;
+    if let Some(name) = T::SORT_KEY {
+        check_key_in_item(table, name, <T::SK as KeyValue>::KEY_TYPE, "sort key", sk)?;
+    }
+    if let Some(problem) = index_problem {
+        return Err(problem);
+    }
+    match bad {
+        None => Ok(()),
+        Some((path, why)) => Err(Error::invalid(
             InvalidReason::AttributeValue,
             format!(
                 "attribute `{path}` of the item with key {} for table `{table}`: {why}",
                 describe_item_key(item)
             ),
-        ));
+        )),
     }
-    Ok(attributes)
+}
+
+/// True when attribute `name` is a key attribute of one of `T`'s indexes.
+fn is_index_key<T: DynamoTable>(name: &str) -> bool {
+    T::INDEXES.iter().any(|index| {
+        index.partition_key.name == name || index.sort_key.is_some_and(|key| key.name == name)
+    })
 }
 
 /// Refuses a value DynamoDB cannot store (update patches, expression values), naming `what`.

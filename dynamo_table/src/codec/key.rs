@@ -53,7 +53,7 @@ fn check_key_value(table: &str, attribute: &str, role: &str, av: &AttributeValue
             ),
         ));
     }
-    let limit = if role.contains("partition") {
+    let limit = if role.ends_with("partition key") {
         MAX_PARTITION_KEY_BYTES
     } else {
         MAX_SORT_KEY_BYTES
@@ -101,19 +101,25 @@ pub(crate) fn key_map<T: DynamoTable>(table: &str, pk: &T::PK, sk: Option<&T::SK
     Ok(key)
 }
 
-/// Checks an encoded item's index key attributes: where present, DynamoDB needs them non-empty,
-/// of the index key's type and within the key size limits (an absent one keeps the item out of
-/// the index, which is allowed).
-pub(crate) fn check_index_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Result<()> {
+/// Checks attribute `name` of an encoded `T` item against `T`'s index keys: where it is one,
+/// DynamoDB needs it non-empty, of the index key's type and within the key size limits (an
+/// absent one keeps the item out of the index, which is allowed, so absence is not checked).
+pub(crate) fn check_index_key_in_item<T: DynamoTable>(
+    table: &str,
+    item: &Item,
+    name: &str,
+    value: &AttributeValue,
+) -> Result<()> {
     for index in T::INDEXES {
         let keys = [
             Some((index.partition_key, "index partition key")),
             index.sort_key.map(|k| (k, "index sort key")),
         ];
-        for (KeyAttribute { name, key_type }, role) in keys.into_iter().flatten() {
-            let Some(value) = item.get(name) else {
-                continue;
-            };
+        for (KeyAttribute { key_type, .. }, role) in keys
+            .into_iter()
+            .flatten()
+            .filter(|(key, _)| key.name == name)
+        {
             let fits = matches!(
                 (value, key_type),
                 (AttributeValue::S(_), KeyType::S)
@@ -145,37 +151,34 @@ pub(crate) fn check_index_keys_in_item<T: DynamoTable>(table: &str, item: &Item)
     Ok(())
 }
 
-/// Checks that an encoded item of `T` carries every key attribute, non-empty and of the key's
-/// type.
-pub(crate) fn check_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Result<()> {
-    let pk = (
-        T::PARTITION_KEY,
-        <T::PK as KeyValue>::KEY_TYPE,
-        "partition key",
-    );
-    let sk = T::SORT_KEY.map(|name| (name, <T::SK as KeyValue>::KEY_TYPE, "sort key"));
-    for (attribute, key_type, role) in std::iter::once(pk).chain(sk) {
-        let problem = match (item.get(attribute), key_type) {
-            (None, _) => "is missing from the item (check serde's `rename`/`skip` on that field)",
-            (Some(AttributeValue::S(s)), KeyType::S) if s.is_empty() => "is an empty string",
-            (Some(AttributeValue::B(b)), KeyType::B) if b.as_ref().is_empty() => "is empty",
-            (Some(value @ AttributeValue::S(_)), KeyType::S)
-            | (Some(value @ AttributeValue::N(_)), KeyType::N)
-            | (Some(value @ AttributeValue::B(_)), KeyType::B) => {
-                check_key_value(table, attribute, role, value)?;
-                continue;
-            }
-            (Some(_), _) => "has a different DynamoDB type than the table's key",
-        };
-        return Err(Error::invalid(
-            InvalidReason::KeyAttributeInItem,
-            format!(
-                "the {role} `{attribute}` of an item for table `{table}` {problem}: DynamoDB \
-                 needs every key attribute present, non-empty and of type {key_type:?}"
-            ),
-        ));
-    }
-    Ok(())
+/// Checks a table key attribute of an encoded item (`value`: the item's attribute of that name,
+/// if it has one): present, non-empty, of the key's type, within the size limits. `role` is
+/// "partition key" or "sort key".
+pub(crate) fn check_key_in_item(
+    table: &str,
+    attribute: &str,
+    key_type: KeyType,
+    role: &str,
+    value: Option<&AttributeValue>,
+) -> Result<()> {
+    let problem = match (value, key_type) {
+        (None, _) => "is missing from the item (check serde's `rename`/`skip` on that field)",
+        (Some(AttributeValue::S(s)), KeyType::S) if s.is_empty() => "is an empty string",
+        (Some(AttributeValue::B(b)), KeyType::B) if b.as_ref().is_empty() => "is empty",
+        (Some(value @ AttributeValue::S(_)), KeyType::S)
+        | (Some(value @ AttributeValue::N(_)), KeyType::N)
+        | (Some(value @ AttributeValue::B(_)), KeyType::B) => {
+            return check_key_value(table, attribute, role, value);
+        }
+        (Some(_), _) => "has a different DynamoDB type than the table's key",
+    };
+    Err(Error::invalid(
+        InvalidReason::KeyAttributeInItem,
+        format!(
+            "the {role} `{attribute}` of an item for table `{table}` {problem}: DynamoDB needs \
+             every key attribute present, non-empty and of type {key_type:?}"
+        ),
+    ))
 }
 
 /// The key of `item` for messages, from its key values (no encoding needed).

@@ -5,12 +5,18 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_table_rules::limits::MAX_ATTRIBUTE_NESTING;
 use dynamo_table_rules::numbers::check_number;
 
-use super::key::Item;
-
-/// The first value of `item` DynamoDB would refuse: its attribute path and the problem.
-pub(crate) fn find_bad_value(item: &Item) -> Option<(String, String)> {
-    item.iter()
-        .find_map(|(name, value)| bad_value(value, 1).map(|(path, why)| (join(name, &path), why)))
+/// The problem with attribute `name` of an item, if DynamoDB would refuse it: the path to the
+/// bad value (from `name`) and the problem.
+#[inline]
+pub(crate) fn bad_attribute(name: &str, value: &AttributeValue) -> Option<(String, String)> {
+    match value {
+        // Strings, binary values, booleans and nulls are always storable (the common case).
+        AttributeValue::S(_)
+        | AttributeValue::B(_)
+        | AttributeValue::Bool(_)
+        | AttributeValue::Null(_) => None,
+        _ => bad_value(value, 1).map(|(path, why)| (join(name, &path), why)),
+    }
 }
 
 /// The problem with one value, if any, and where inside it.
@@ -54,6 +60,12 @@ fn join(head: &str, rest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::key::Item;
+
+    fn find_bad_value(item: &Item) -> Option<(String, String)> {
+        item.iter()
+            .find_map(|(name, value)| bad_attribute(name, value))
+    }
 
     #[test]
     fn bad_values_are_found_with_their_path() {
