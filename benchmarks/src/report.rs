@@ -211,12 +211,14 @@ impl Run {
             out,
             "\n## Item conversion\n\n\
              The benchmark's item (five attributes: three key strings, a number, a 64-byte \
-             string), 20,000 per repetition, {} repetitions, the three in a shuffled order. \
-             \"Time vs serde_dynamo\" is this conversion's time over serde_dynamo's: below 1.00x \
-             is faster.\n\n\
+             string), 20,000 per repetition, {} repetitions; the three take turns, in a shuffled \
+             order, on each block of 500 items, \
+             timed by the thread's CPU clock (`CLOCK_THREAD_CPUTIME_ID`: time the core spends on \
+             other processes is left out). \"Time vs serde_dynamo\" is this conversion's time over \
+             serde_dynamo's: below 1.00x is faster.\n\n\
              | conversion | encode ns/item | encode time vs serde_dynamo | decode ns/item | decode time vs serde_dynamo |\n\
              | --- | ---: | ---: | ---: | ---: |",
-            self.reps
+            self.conversion[0][0].len()
         );
         let serde = &self.conversion[1];
         for (i, name) in CONVERSIONS.iter().enumerate() {

@@ -10,7 +10,7 @@ use futures::{StreamExt, TryStreamExt};
 use seed::GSITable as _;
 use serde::{Deserialize, Serialize};
 
-use crate::measure::{Sample, measure};
+use crate::measure::{Sample, measure, thread_cpu_time};
 
 pub const TABLE: &str = "bench_items";
 /// The seed names its GSI `global-{table}-{pk}`; all three ways use that index.
@@ -742,39 +742,49 @@ pub const CONVERSIONS: [&str; 3] = [
     "hand-written HashMap<String, AttributeValue>",
 ];
 
-/// ns per item to encode and to decode, per conversion (in [`CONVERSIONS`]' order) and per
-/// repetition; each repetition runs the three in a random order.
+/// CPU ns per item (this thread's clock) to encode and to decode, per conversion (in
+/// [`CONVERSIONS`]' order) and per repetition. A repetition converts the items in blocks of
+/// [`BLOCK`], the three conversions taking turns on each block in a random order, so that a
+/// noisy moment on the machine falls on all three alike.
 pub fn conversion(ctx: &Ctx, reps: usize, rng: &mut fastrand::Rng) -> [[Vec<f64>; 2]; 3] {
     const N: usize = 20_000;
+    const BLOCK: usize = 500;
     let items: Vec<Item> = (0..N).map(|i| item("conv", i, "c")).collect();
     let mut out: [[Vec<f64>; 2]; 3] = Default::default();
     for _ in 0..reps {
-        let mut order = [0, 1, 2];
-        rng.shuffle(&mut order);
-        for way in order {
-            let t = Instant::now();
-            let maps: Vec<HashMap<String, AttributeValue>> = items
-                .iter()
-                .map(|it| match way {
-                    0 => must(ctx.ours.encode(it), "encode"),
-                    1 => must(serde_dynamo::to_item(it), "encode"),
-                    _ => hand_encode(it),
-                })
-                .collect();
-            out[way][0].push(t.elapsed().as_nanos() as f64 / N as f64);
-            let t = Instant::now();
-            let back: Vec<Item> = maps
-                .into_iter()
-                .map(|m| match way {
-                    0 => must(ctx.ours.decode(m), "decode"),
-                    1 => must(serde_dynamo::from_item(m), "decode"),
-                    _ => hand_decode(m),
-                })
-                .collect();
-            out[way][1].push(t.elapsed().as_nanos() as f64 / N as f64);
-            if back != items {
-                crate::fail("a conversion changed the items");
+        let mut spent = [[std::time::Duration::ZERO; 2]; 3];
+        for block in items.chunks(BLOCK) {
+            let mut order = [0, 1, 2];
+            rng.shuffle(&mut order);
+            for way in order {
+                let t = thread_cpu_time();
+                let maps: Vec<HashMap<String, AttributeValue>> = block
+                    .iter()
+                    .map(|it| match way {
+                        0 => must(ctx.ours.encode(it), "encode"),
+                        1 => must(serde_dynamo::to_item(it), "encode"),
+                        _ => hand_encode(it),
+                    })
+                    .collect();
+                spent[way][0] += thread_cpu_time() - t;
+                let t = thread_cpu_time();
+                let back: Vec<Item> = maps
+                    .into_iter()
+                    .map(|m| match way {
+                        0 => must(ctx.ours.decode(m), "decode"),
+                        1 => must(serde_dynamo::from_item(m), "decode"),
+                        _ => hand_decode(m),
+                    })
+                    .collect();
+                spent[way][1] += thread_cpu_time() - t;
+                if back != block {
+                    crate::fail("a conversion changed the items");
+                }
             }
+        }
+        for (way, [encode, decode]) in spent.iter().enumerate() {
+            out[way][0].push(encode.as_nanos() as f64 / N as f64);
+            out[way][1].push(decode.as_nanos() as f64 / N as f64);
         }
     }
     out
