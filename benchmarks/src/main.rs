@@ -157,11 +157,17 @@ fn main() {
             eprintln!("{}", workload.name());
             let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); Way::ALL.len()];
             for rep in 0..reps {
-                let mut order = Way::ALL;
-                rng.shuffle(&mut order);
-                for way in order {
-                    let sample = workloads::run(&ctx, workload, way, rep).await;
-                    samples[way as usize].push(sample);
+                let mut totals = vec![Sample::default(); Way::ALL.len()];
+                for round in 0..workload.rounds() {
+                    let mut order = Way::ALL;
+                    rng.shuffle(&mut order);
+                    for way in order {
+                        let sample = workloads::run(&ctx, workload, way, rep, round).await;
+                        totals[way as usize].add(sample);
+                    }
+                }
+                for (way, total) in totals.into_iter().enumerate() {
+                    samples[way].push(total);
                 }
             }
             run.workloads.push(WorkloadRun {

@@ -63,6 +63,13 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// Adds another part of the same repetition.
+    pub fn add(&mut self, other: Sample) {
+        self.wall += other.wall;
+        self.cpu += other.cpu;
+        self.ops += other.ops;
+    }
+
     pub fn cpu_per_op_us(&self) -> f64 {
         self.cpu.as_secs_f64() * 1e6 / self.ops.max(1) as f64
     }

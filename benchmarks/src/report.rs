@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::measure::Sample;
 use crate::stats::{Ratio, median, ratio};
-use crate::workloads::{BATCH_CONCURRENCY, CONVERSIONS, Consumer, WORK, Way};
+use crate::workloads::{BATCH, BATCH_CONCURRENCY, BATCH_ROUNDS, CONVERSIONS, Consumer, WORK, Way};
 
 /// One workload's samples, per way (in [`Way::ALL`]'s order), one per repetition.
 pub struct WorkloadRun {
@@ -77,17 +77,22 @@ impl Run {
              `CLOCK_PROCESS_CPUTIME_ID`: every thread, including threads that ended) is the \
              client's alone.\n\
              - Each workload runs {reps} times per way, the order of the ways shuffled in every \
-             repetition. A ratio is the median of one way over the median of the raw SDK's, with a \
+             repetition. A repetition of a batch workload runs in {BATCH_ROUNDS} rounds of {round} \
+             items, the ways taking turns in a new order in each round, so that a noisy moment on \
+             the machine falls on all of them alike. A ratio is the median of one way over the median of the raw SDK's, with a \
              95% bootstrap interval over the repetitions, resampled in pairs.\n\
              - The A/A row runs the raw SDK's code a second time as if it were another way: its \
              interval is the harness's own noise. A ratio is called faster or slower only where \
              its interval excludes 1.00x.\n\
              - Configured alike: every way asks DynamoDB for consumed capacity \
              (`ReturnConsumedCapacity=TOTAL`), and batch calls keep {BATCH_CONCURRENCY} requests \
-             in flight (the seed's fixed concurrency; ours is set to match).\n\
+             in flight (the seed's fixed concurrency; ours is set to match). Each way is given \
+             its input in the form its API takes, made before the measurement (the seed's items \
+             as its own type, owned keys for ours and the seed's batch gets).\n\
              - Peak RSS comes from child processes, one per figure (`VmHWM`).\n\n\
              ## The machine and the run\n\n{machine}\n",
             reps = self.reps,
+            round = thousands((BATCH / BATCH_ROUNDS) as u64),
             machine = self.machine,
         );
     }
@@ -183,7 +188,8 @@ impl Run {
                 out,
                 "\n### {} items, {} per page\n\n| consumer | wall s | vs the page loop |\n\
                  | --- | ---: | ---: |",
-                run.items, run.page
+                thousands(run.items as u64),
+                thousands(u64::from(run.page))
             );
             let base = &run.seconds[Consumer::PageLoop as usize];
             for consumer in Consumer::ALL {
@@ -279,5 +285,32 @@ impl Run {
             median(with_derive),
             r.show()
         );
+    }
+}
+
+/// `n` with a comma between thousands: 10,000.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -18,7 +18,10 @@ pub const GSI: &str = "global-bench_items-kind";
 /// Items of the big partition (streams, counts, batch gets).
 const BIG: usize = 100_000;
 const PUTS: usize = 500;
-const BATCH: usize = 10_000;
+pub const BATCH: usize = 10_000;
+/// A repetition of a batch workload runs in this many rounds of `BATCH / BATCH_ROUNDS` items,
+/// the ways taking turns in every round, so that a noisy moment falls on all of them alike.
+pub const BATCH_ROUNDS: usize = 5;
 /// Batch requests in flight, every way: the seed's fixed concurrency.
 pub const BATCH_CONCURRENCY: usize = 10;
 /// Every raw request asks for its consumed capacity, as ours and the seed's do.
@@ -184,6 +187,14 @@ impl Workload {
         }
     }
 
+    /// How many rounds a repetition runs in, the ways taking turns in each.
+    pub fn rounds(self) -> usize {
+        match self {
+            Workload::BatchWrite | Workload::BatchGet => BATCH_ROUNDS,
+            _ => 1,
+        }
+    }
+
     pub fn unit(self) -> &'static str {
         match self {
             Workload::Put | Workload::Get | Workload::Update => "op",
@@ -264,7 +275,8 @@ fn must<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> T {
     r.unwrap_or_else(|e| crate::fail(&format!("{what}: {e}")))
 }
 
-pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample {
+/// One round (see [`Workload::rounds`]) of `workload` done `way`, measured.
+pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize, round: usize) -> Sample {
     match workload {
         Workload::Put => {
             let items: Vec<Item> = (0..PUTS)
@@ -468,43 +480,41 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize) -> Sample 
         }
         Workload::Stream => measure(async { stream(ctx, way, "big", 10_000).await as u64 }).await,
         Workload::BatchWrite => {
-            let items: Vec<Item> = (0..BATCH)
-                .map(|i| item(&format!("bw-{}-{rep}", way.name()), i, "w"))
+            let items: Vec<Item> = (0..BATCH / BATCH_ROUNDS)
+                .map(|i| item(&format!("bw-{}-{rep}-{round}", way.name()), i, "w"))
                 .collect();
             let (items, seed_items) = items_for(way, items);
             measure(async { batch_write(ctx, way, items, seed_items).await as u64 }).await
         }
         Workload::BatchGet => {
-            let keys: Vec<(String, String)> = (0..BATCH)
+            let per_round = BATCH / BATCH_ROUNDS;
+            let keys: Vec<(String, String)> = (round * per_round..(round + 1) * per_round)
                 .map(|i| ("big".to_owned(), format!("{i:08}")))
                 .collect();
+            // Ours and the seed take owned keys: made before the measurement, as the seed's
+            // items are.
+            let owned: Vec<(String, Option<String>)> = match way {
+                Way::Ours | Way::Seed => keys
+                    .iter()
+                    .map(|(p, s)| (p.clone(), Some(s.clone())))
+                    .collect(),
+                Way::Raw | Way::RawAgain => Vec::new(),
+            };
             measure(async {
                 let n = match way {
                     Way::Raw | Way::RawAgain => raw_batch_get(ctx, &keys).await,
-                    Way::Ours => {
-                        let r = must(
-                            ctx.ours
-                                .batch_get(keys.iter().map(|(p, s)| (p.clone(), Some(s.clone()))))
-                                .await,
-                            "batch get",
-                        );
-                        r.items.len()
-                    }
-                    Way::Seed => {
-                        let keys = keys
-                            .iter()
-                            .map(|(p, s)| (p.clone(), Some(s.clone())))
-                            .collect();
-                        must(
-                            <SeedItem as seed::DynamoTable>::batch_get(keys).await,
-                            "seed batch get",
-                        )
+                    Way::Ours => must(ctx.ours.batch_get(owned).await, "batch get")
                         .items
-                        .len()
-                    }
+                        .len(),
+                    Way::Seed => must(
+                        <SeedItem as seed::DynamoTable>::batch_get(owned).await,
+                        "seed batch get",
+                    )
+                    .items
+                    .len(),
                 };
-                if n != BATCH {
-                    crate::fail(&format!("batch get found {n}"));
+                if n != per_round {
+                    crate::fail(&format!("batch get found {n} of {per_round}"));
                 }
                 n as u64
             })
