@@ -1,5 +1,7 @@
-//! Key fingerprints: a canonical string per key, to match DynamoDB's answers (unprocessed
-//! requests, returned items) back to the inputs, and a fast hasher for maps keyed by them.
+//! Key fingerprints: a canonical string per key, or a 64-bit hash of it, to match DynamoDB's
+//! answers (unprocessed requests, returned items) back to the inputs, and a fast hasher for maps
+//! keyed by them. A hash can collide: its users confirm a match by comparing the keys, or treat
+//! two keys with one hash as ambiguous.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -133,6 +135,31 @@ fn push_value(out: &mut String, value: &AttributeValue) {
         // Keys are S, N or B; anything else is still told apart, if slowly.
         other => push_part(out, '?', format!("{other:?}").as_bytes()),
     }
+}
+
+/// A 64-bit hash of the key in `attributes` of the table numbered `table` (numbered by the
+/// caller), without building a string; `None` if a key attribute is missing. Equal keys hash
+/// alike; different keys almost never do, but can.
+pub(crate) fn key_hash(table: u32, names: KeyNames, attributes: &Item) -> Option<u64> {
+    let mut hasher = FastHasher::default();
+    hasher.add(u64::from(table));
+    for name in names.iter() {
+        let value = attributes.get(name)?;
+        // Length-prefixed, as in the fingerprint string.
+        let (tag, bytes): (u8, &[u8]) = match value {
+            AttributeValue::S(s) => (b'S', s.as_bytes()),
+            AttributeValue::N(n) => (b'N', n.as_bytes()),
+            AttributeValue::B(b) => (b'B', b.as_ref()),
+            other => {
+                hasher.write(format!("{other:?}").as_bytes());
+                continue;
+            }
+        };
+        hasher.write_u8(tag);
+        hasher.write_usize(bytes.len());
+        hasher.write(bytes);
+    }
+    Some(hasher.finish())
 }
 
 /// Names of the distinct tables among `tables`, for logs and error messages.

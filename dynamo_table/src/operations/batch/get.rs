@@ -35,6 +35,9 @@ pub(crate) struct GetRequest {
     pub projection: Option<Arc<Bound>>,
 }
 
+/// The keys of one call for one table, and the attributes to read from it.
+type TableKeys<'a> = (&'a str, Vec<Item>, Option<Arc<Bound>>);
+
 /// What became of one key; `V` is the decoded item.
 #[derive(Debug)]
 pub(crate) enum GetOutcome<V> {
@@ -91,16 +94,22 @@ async fn get_chunk<V: Send>(
         failed,
         failed,
         |pending| async move {
-            let mut by_table: HashMap<&str, (Vec<Item>, Option<Arc<Bound>>)> = HashMap::new();
+            // A call reads few tables: a linear search beats hashing a name per key.
+            let mut by_table: Vec<TableKeys<'_>> = Vec::new();
             for &i in &pending {
-                by_table
-                    .entry(&*requests[i].table)
-                    .or_insert_with(|| (Vec::new(), requests[i].projection.clone()))
-                    .0
-                    .push(requests[i].key.take_or(|| rebuild(i))?);
+                let table = &*requests[i].table;
+                let at = match by_table.iter().position(|(name, ..)| *name == table) {
+                    Some(at) => at,
+                    None => {
+                        let keys = Vec::with_capacity(pending.len());
+                        by_table.push((table, keys, requests[i].projection.clone()));
+                        by_table.len() - 1
+                    }
+                };
+                by_table[at].1.push(requests[i].key.take_or(|| rebuild(i))?);
             }
             let mut request_items = HashMap::with_capacity(by_table.len());
-            for (table, (keys, projection)) in by_table {
+            for (table, keys, projection) in by_table {
                 let (projection, names) = match projection {
                     Some(p) => (Some(p.text.clone()), non_empty(p.names.clone())),
                     None => (None, None),

@@ -1,5 +1,5 @@
-//! A request's slot: the request (a key map, a write) sits here until a call takes it, and
-//! DynamoDB's unprocessed copy comes back here for the next call. Gets and writes share it.
+//! A batch get's key slot: the key map sits here until a call takes it, and DynamoDB's
+//! unprocessed copy comes back here for the next call.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -33,10 +33,5 @@ impl<R> Slot<R> {
     /// Puts the request back (DynamoDB's unprocessed copy), for the next call.
     pub(crate) fn put_back(&self, request: R) {
         *self.lock() = Some(request);
-    }
-
-    /// `f` of the request in the slot (`None` when it is empty).
-    pub(crate) fn with<O>(&self, f: impl FnOnce(Option<&R>) -> O) -> O {
-        f(self.lock().as_ref())
     }
 }

@@ -2,16 +2,15 @@
 //! concurrency, and retries of unprocessed items with backoff.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
 use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, fingerprint, fingerprint_into, table_list};
+use super::fingerprint::{FastMap, key_hash, table_list};
 use super::results::{BatchStats, Failed};
-use super::slot::Slot;
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
@@ -111,60 +110,70 @@ enum Kind {
     Delete,
 }
 
-/// One write, ready to send (`None` when it was refused while being prepared).
+/// One write. It holds no request when its request is built at send time (see [`Rebuild`]),
+/// so a batch of many writes holds a few bytes per write beside the caller's values.
 #[derive(Debug)]
 struct Entry {
     kind: Kind,
-    /// The table's full name, shared by its writes.
-    table: Arc<str>,
-    key_names: KeyNames,
-    prepared: Option<Prepared>,
+    /// Its table: an index into [`BatchWrite::tables`].
+    table: u32,
+    /// Its key's hash ([`key_hash`]); `None` when it was refused while being prepared.
+    key: Option<u64>,
+    /// The request of a write added by itself (`BatchWrite::put`, `delete`), copied into each
+    /// call that carries it.
+    request: Option<Box<WriteRequest>>,
 }
 
-/// A write's request, and its key's fingerprint.
+/// A table written by the batch.
 #[derive(Debug)]
-struct Prepared {
-    /// The request, until a call takes it (see [`Rebuild`]); a call's unprocessed copy comes
-    /// back here.
-    request: Slot<WriteRequest>,
-    fingerprint: String,
+struct WrittenTable {
+    /// `DynamoTable::TABLE`.
+    type_table: &'static str,
+    /// The full name (with the client's prefix), shared by its writes' calls.
+    name: Arc<str>,
+    key_names: KeyNames,
 }
 
-/// Builds write `i`'s request again (its table's full name given), after a call that failed
-/// whole took it. With one, each request is moved into its first call instead of copied into
-/// every call; batches whose writes are not kept (`BatchWrite::put(&item)`) copy.
-pub(crate) type Rebuild<'a> = &'a (dyn Fn(usize, &str) -> Result<WriteRequest> + Sync);
+/// Builds the requests of writes that hold none, from the caller's values, when a call is
+/// about to carry them: batches over the caller's values (`Table::batch_put`, `batch_delete`)
+/// hold no copy of their requests, only the requests in flight.
+pub(crate) trait Build: Sync {
+    /// Write `i`'s request for `table` (its full name).
+    fn request(&self, i: usize, table: &str) -> Result<WriteRequest>;
+    /// Write `i`'s key map, which tells two writes apart (without encoding a whole item).
+    fn key(&self, i: usize, table: &str) -> Result<Item>;
+}
 
-impl Prepared {
-    /// The request for a call: copied, or (given a way to rebuild it) taken.
-    fn for_call(
-        &self,
-        i: usize,
-        table: &str,
-        rebuild: Option<Rebuild<'_>>,
-    ) -> Result<WriteRequest> {
-        match rebuild {
-            None => self
-                .request
-                .with(|request| request.cloned())
-                .ok_or_else(|| request_shape(no_outcome())),
-            Some(rebuild) => self.request.take_or(|| rebuild(i, table)),
-        }
+/// The [`Build`] of a batch, if its writes hold no requests.
+pub(crate) type Rebuild<'a> = &'a dyn Build;
+
+/// Write `i` puts the `i`th item.
+struct Puts<'a, T>(&'a [T]);
+
+impl<T: DynamoTable> Build for Puts<'_, T> {
+    fn request(&self, i: usize, table: &str) -> Result<WriteRequest> {
+        let item = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
+        checked_item(table, item).and_then(put_request)
     }
 
-    /// The item (of a put) or key (of a delete) of write `i`, described for a message (before
-    /// anything is sent: a deferred request is built for it).
-    fn describe(&self, i: usize, entry: &Entry, rebuild: Option<Rebuild<'_>>) -> String {
-        let describe =
-            |request: &WriteRequest| describe_key(entry.key_names, request_attributes(request));
-        self.request.with(|request| match (request, rebuild) {
-            (Some(request), _) => describe(request),
-            (None, Some(rebuild)) => match rebuild(i, &entry.table) {
-                Ok(request) => describe(&request),
-                Err(e) => format!("(not readable: {e})"),
-            },
-            (None, None) => "(not readable)".to_owned(),
-        })
+    fn key(&self, i: usize, table: &str) -> Result<Item> {
+        let item = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
+        key_map::<T>(table, &item.partition_key(), item.sort_key().as_ref())
+    }
+}
+
+/// Write `i` deletes the `i`th key.
+struct Deletes<'a, T: DynamoTable>(&'a [KeyOf<T>]);
+
+impl<T: DynamoTable> Build for Deletes<'_, T> {
+    fn request(&self, i: usize, table: &str) -> Result<WriteRequest> {
+        let (pk, sk) = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
+        prepare_delete::<T>(table, 0, pk, sk.as_ref()).map(|(request, _)| request)
+    }
+
+    fn key(&self, i: usize, table: &str) -> Result<Item> {
+        let (pk, sk) = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
+        key_map::<T>(table, pk, sk.as_ref())
     }
 }
 
@@ -210,9 +219,8 @@ pub struct BatchWrite {
     /// Why the whole batch is refused: it writes a table with a version attribute.
     versioned: Option<Error>,
     retry: Option<RetryConfig>,
-    /// The full names of the tables written so far, by `DynamoTable::TABLE`: each is formatted
-    /// once, not once per write.
-    tables: Vec<(&'static str, Arc<str>)>,
+    /// The tables written so far: each name is formatted once, not once per write.
+    tables: Vec<WrittenTable>,
 }
 
 impl BatchWrite {
@@ -227,15 +235,29 @@ impl BatchWrite {
         }
     }
 
-    /// `T`'s table's full name (with the client's prefix).
-    fn table<T: DynamoTable>(&mut self) -> Arc<str> {
+    /// The number of `T`'s table among the batch's tables, added if new.
+    fn table<T: DynamoTable>(&mut self) -> u32 {
         // A batch writes few tables: a linear search beats hashing a name per write.
-        if let Some((_, name)) = self.tables.iter().find(|(table, _)| *table == T::TABLE) {
-            return Arc::clone(name);
-        }
-        let name: Arc<str> = Arc::from(self.conn.table_name::<T>());
-        self.tables.push((T::TABLE, Arc::clone(&name)));
-        name
+        let at = match self.tables.iter().position(|t| t.type_table == T::TABLE) {
+            Some(at) => at,
+            None => {
+                self.tables.push(WrittenTable {
+                    type_table: T::TABLE,
+                    name: Arc::from(self.conn.table_name::<T>()),
+                    key_names: key_names::<T>(),
+                });
+                self.tables.len() - 1
+            }
+        };
+        // Each table is added by a distinct type: far fewer than u32::MAX.
+        u32::try_from(at).unwrap_or(u32::MAX)
+    }
+
+    /// Table number `table`'s full name.
+    fn table_name(&self, table: u32) -> &str {
+        self.tables
+            .get(table as usize)
+            .map_or("(unknown table)", |t| &*t.name)
     }
 
     /// Sets how unprocessed writes are retried (default: the `BATCH_RETRIES_CONFIG` of the first
@@ -255,7 +277,10 @@ impl BatchWrite {
     /// (`OrderKey`) or a `(pk, Option<sk>)` pair.
     pub fn delete<T: DynamoTable>(mut self, key: impl IntoKey<T>) -> Self {
         let (pk, sk) = key.into_key();
-        self.push_delete::<T>(&pk, sk.as_ref());
+        let table = self.table::<T>();
+        let prepared = prepare_delete::<T>(self.table_name(table), table, &pk, sk.as_ref())
+            .map(|(request, key)| (Some(request), key));
+        self.push::<T>(Kind::Delete, table, prepared);
         self
     }
 
@@ -288,69 +313,85 @@ impl BatchWrite {
     }
 
     pub(crate) fn push_put<T: DynamoTable>(&mut self, item: &T) {
-        self.adopt_defaults::<T>();
         let table = self.table::<T>();
-        let prepared = prepare_put(&table, item);
-        self.push(Kind::Put, table, key_names::<T>(), prepared);
-    }
-
-    /// A put whose request is built only when its call is sent, by the [`Rebuild`] given to
-    /// [`execute_with`](Self::execute_with): memory then holds the requests in flight, not one
-    /// per item. Its key is checked, and fingerprinted, now.
-    fn push_deferred_put<T: DynamoTable>(&mut self, item: &T) {
-        self.adopt_defaults::<T>();
-        let table = self.table::<T>();
-        let key_names = key_names::<T>();
-        let fingerprint = key_map::<T>(&table, &item.partition_key(), item.sort_key().as_ref())
-            .and_then(|key| key_fingerprint(&table, key_names, &key));
-        let prepared = match fingerprint {
-            Ok(fingerprint) => Some(Prepared {
-                request: Slot::new(None),
-                fingerprint,
-            }),
-            Err(error) => {
-                self.refused.push((self.entries.len(), error));
-                None
-            }
-        };
-        self.entries.push(Entry {
-            kind: Kind::Put,
-            table,
-            key_names,
-            prepared,
+        let prepared = checked_item(self.table_name(table), item).and_then(|attributes| {
+            let key = entry_key(self.table_name(table), table, key_names::<T>(), &attributes)?;
+            Ok((Some(put_request(attributes)?), key))
         });
+        self.push::<T>(Kind::Put, table, prepared);
     }
 
-    pub(crate) fn push_delete<T: DynamoTable>(&mut self, pk: &T::PK, sk: Option<&T::SK>) {
-        self.adopt_defaults::<T>();
+    /// A put whose request is built only when a call is about to carry it, by the [`Rebuild`]
+    /// given to [`execute_with`](Self::execute_with). Its key is checked, and hashed, now.
+    fn push_deferred_put<T: DynamoTable>(&mut self, item: &T) {
         let table = self.table::<T>();
-        let prepared = prepare_delete::<T>(&table, pk, sk);
-        self.push(Kind::Delete, table, key_names::<T>(), prepared);
+        let name = self.table_name(table);
+        let prepared = key_map::<T>(name, &item.partition_key(), item.sort_key().as_ref())
+            .and_then(|key| entry_key(name, table, key_names::<T>(), &key))
+            .map(|key| (None, key));
+        self.push::<T>(Kind::Put, table, prepared);
     }
 
-    fn push(
+    /// A delete whose request is built only when a call is about to carry it (see
+    /// [`push_deferred_put`](Self::push_deferred_put)).
+    fn push_deferred_delete<T: DynamoTable>(&mut self, pk: &T::PK, sk: Option<&T::SK>) {
+        let table = self.table::<T>();
+        let prepared =
+            prepare_delete::<T>(self.table_name(table), table, pk, sk).map(|(_, key)| (None, key));
+        self.push::<T>(Kind::Delete, table, prepared);
+    }
+
+    /// Adds a write: its request if it is kept (`None`: built at send time) and its key's hash,
+    /// or why it is refused.
+    fn push<T: DynamoTable>(
         &mut self,
         kind: Kind,
-        table: Arc<str>,
-        key_names: KeyNames,
-        prepared: Result<(WriteRequest, String)>,
+        table: u32,
+        prepared: Result<(Option<WriteRequest>, u64)>,
     ) {
-        let prepared = match prepared {
-            Ok((request, fingerprint)) => Some(Prepared {
-                request: Slot::new(Some(request)),
-                fingerprint,
-            }),
+        self.adopt_defaults::<T>();
+        let (request, key) = match prepared {
+            Ok((request, key)) => (request.map(Box::new), Some(key)),
             Err(error) => {
                 self.refused.push((self.entries.len(), error));
-                None
+                (None, None)
             }
         };
         self.entries.push(Entry {
             kind,
             table,
-            key_names,
-            prepared,
+            key,
+            request,
         });
+    }
+
+    /// Write `i`'s key attributes: from its own request, or built by `rebuild`; `None` if
+    /// neither can give them.
+    fn key_of(&self, i: usize, rebuild: Option<Rebuild<'_>>) -> Option<Item> {
+        let entry = self.entries.get(i)?;
+        let names = self.tables.get(entry.table as usize)?.key_names;
+        match (&entry.request, rebuild) {
+            (Some(request), _) => {
+                let attributes = request_attributes(request);
+                names
+                    .iter()
+                    .map(|n| Some((n.to_owned(), attributes.get(n)?.clone())))
+                    .collect()
+            }
+            (None, Some(build)) => build.key(i, self.table_name(entry.table)).ok(),
+            (None, None) => None,
+        }
+    }
+
+    /// True when writes `a` and `b` have the same table and key. A key that cannot be read
+    /// counts as different: both are then sent, and DynamoDB's answer is reported as it is.
+    fn same_key(&self, a: usize, b: usize, rebuild: Option<Rebuild<'_>>) -> bool {
+        let table = |i: usize| self.entries.get(i).map(|e| e.table);
+        table(a) == table(b)
+            && match (self.key_of(a, rebuild), self.key_of(b, rebuild)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            }
     }
 
     /// Sends every write and reports what became of each.
@@ -363,8 +404,8 @@ impl BatchWrite {
         self.execute_with(None).await
     }
 
-    /// [`execute`](Self::execute), moving each request into its call where `rebuild` can build
-    /// it again.
+    /// [`execute`](Self::execute), building the requests of writes that hold none with
+    /// `rebuild`, as their calls are sent.
     pub(crate) async fn execute_with(
         self,
         rebuild: Option<Rebuild<'_>>,
@@ -375,44 +416,27 @@ impl BatchWrite {
         let started = Instant::now();
         let retry = self.retry.unwrap_or_else(RetryConfig::batch_default);
         let mut outcomes: Vec<Option<WriteOutcome>> = vec![None; self.entries.len()];
-
-        // De-duplicate: the last write of a key wins.
-        let mut last_by_key: FastMap<&str, usize> = FastMap::default();
-        for (index, entry) in self.entries.iter().enumerate() {
-            let Some(prepared) = &entry.prepared else {
-                continue;
-            };
-            if let Some(earlier) = last_by_key.insert(prepared.fingerprint.as_str(), index) {
-                if self.entries[earlier].kind != entry.kind {
-                    return Err(Error::invalid(
-                        InvalidReason::ConflictingWrites,
-                        format!(
-                            "the batch both puts and deletes the item with key {} in table `{}` \
-                             (writes {earlier} and {index}): DynamoDB rejects such a batch; keep \
-                             one of the two",
-                            prepared.describe(index, entry, rebuild),
-                            entry.table
-                        ),
-                    ));
-                }
-                outcomes[earlier] = Some(WriteOutcome::Superseded { by: index });
-            }
-        }
-        for (index, error) in self.refused {
+        self.supersede_duplicates(&mut outcomes, rebuild)?;
+        let refused = self.refused;
+        for (index, error) in refused {
             outcomes[index] = Some(WriteOutcome::Failed(Arc::new(error)));
         }
         let to_send: Vec<usize> = (0..self.entries.len())
             .filter(|&i| outcomes[i].is_none())
             .collect();
 
-        let conn = &self.conn;
-        let entries = &self.entries;
+        let batch = Sending {
+            conn: &self.conn,
+            entries: &self.entries,
+            tables: &self.tables,
+            rebuild,
+        };
         let (outcomes, stats) = run_chunks(
             outcomes,
             to_send,
             WRITES_PER_BATCH,
-            conn.batch_concurrency,
-            |chunk| write_chunk(conn, entries, chunk, retry, rebuild),
+            self.conn.batch_concurrency,
+            |chunk| write_chunk(&batch, chunk, retry),
             || WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))),
         )
         .await;
@@ -422,20 +446,111 @@ impl BatchWrite {
             stats,
         })
     }
+
+    /// Marks every write followed by a later write of the same key as superseded (the last
+    /// write of a key wins); a put and a delete of one key is an error.
+    fn supersede_duplicates(
+        &self,
+        outcomes: &mut [Option<WriteOutcome>],
+        rebuild: Option<Rebuild<'_>>,
+    ) -> Result<()> {
+        // The last write of each key hash; writes whose different keys share a hash (rare) are
+        // kept apart, by their keys, in `collided`.
+        let mut last: FastMap<u64, usize> = FastMap::default();
+        last.reserve(self.entries.len());
+        let mut collided: FastMap<u64, Vec<usize>> = FastMap::default();
+        for (index, entry) in self.entries.iter().enumerate() {
+            let Some(hash) = entry.key else {
+                continue;
+            };
+            let earlier = match last.get(&hash) {
+                None => {
+                    last.insert(hash, index);
+                    continue;
+                }
+                Some(&earlier) if self.same_key(earlier, index, rebuild) => {
+                    last.insert(hash, index);
+                    earlier
+                }
+                Some(_) => {
+                    let writes = collided.entry(hash).or_default();
+                    match writes
+                        .iter()
+                        .position(|&w| self.same_key(w, index, rebuild))
+                    {
+                        Some(at) => std::mem::replace(&mut writes[at], index),
+                        None => {
+                            writes.push(index);
+                            continue;
+                        }
+                    }
+                }
+            };
+            if self.entries[earlier].kind != entry.kind {
+                let names = self.tables[entry.table as usize].key_names;
+                let key = self
+                    .key_of(index, rebuild)
+                    .map_or_else(|| "(not readable)".to_owned(), |k| describe_key(names, &k));
+                return Err(Error::invalid(
+                    InvalidReason::ConflictingWrites,
+                    format!(
+                        "the batch both puts and deletes the item with key {key} in table `{}` \
+                         (writes {earlier} and {index}): DynamoDB rejects such a batch; keep \
+                         one of the two",
+                        self.table_name(entry.table)
+                    ),
+                ));
+            }
+            outcomes[earlier] = Some(WriteOutcome::Superseded { by: index });
+        }
+        Ok(())
+    }
+}
+
+/// What the calls of a batch share.
+struct Sending<'a> {
+    conn: &'a Connection,
+    entries: &'a [Entry],
+    tables: &'a [WrittenTable],
+    rebuild: Option<Rebuild<'a>>,
+}
+
+impl Sending<'_> {
+    fn table(&self, i: usize) -> &WrittenTable {
+        &self.tables[self.entries[i].table as usize]
+    }
+
+    /// Write `i`'s request for a call: DynamoDB's unprocessed copy from the last call, a copy
+    /// of its own, or one built now.
+    fn request(
+        &self,
+        i: usize,
+        returned: &mut FastMap<usize, WriteRequest>,
+    ) -> Result<WriteRequest> {
+        if let Some(request) = returned.remove(&i) {
+            return Ok(request);
+        }
+        match (&self.entries[i].request, self.rebuild) {
+            (Some(request), _) => Ok(WriteRequest::clone(request)),
+            (None, Some(build)) => build.request(i, &self.table(i).name),
+            (None, None) => Err(request_shape(no_outcome())),
+        }
+    }
 }
 
 /// Sends one chunk (at most 25 writes) until every write is applied, fails for good, or the
 /// retries run out.
 async fn write_chunk(
-    conn: &Connection,
-    entries: &[Entry],
+    batch: &Sending<'_>,
     chunk: Vec<usize>,
     retry: RetryConfig,
-    rebuild: Option<Rebuild<'_>>,
 ) -> (Vec<(usize, WriteOutcome)>, BatchStats) {
-    let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*entries[i].table));
+    let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*batch.table(i).name));
     let failed = |error: &Arc<Error>| WriteOutcome::Failed(Arc::clone(error));
     let unknown = |error: &Arc<Error>| WriteOutcome::Unknown(Arc::clone(error));
+    // DynamoDB's copies of the requests it left unprocessed, for the next call.
+    let returned: Mutex<FastMap<usize, WriteRequest>> = Mutex::default();
+    let returned = &returned;
     retry_chunk(
         "BatchWriteItem",
         chunk,
@@ -444,16 +559,16 @@ async fn write_chunk(
         failed,
         unknown,
         |pending| async move {
-            // Grouped under the shared names; each name is copied once per call. A deferred
-            // request that cannot be built (an item DynamoDB would refuse) fails alone; it was
-            // never sent.
+            // Grouped under the shared names; each name is copied once per call. A request
+            // that cannot be built (an item DynamoDB would refuse) fails alone; it was never
+            // sent.
             let mut by_table: Vec<(&str, Vec<WriteRequest>)> = Vec::new();
             let mut refused = Vec::new();
             let mut sent = Vec::with_capacity(pending.len());
-            for &i in &pending {
-                if let Some(prepared) = &entries[i].prepared {
-                    let table = &*entries[i].table;
-                    let request = match prepared.for_call(i, table, rebuild) {
+            {
+                let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
+                for &i in &pending {
+                    let request = match batch.request(i, &mut returned) {
                         Ok(request) => request,
                         Err(error) => {
                             refused.push((i, WriteOutcome::Failed(Arc::new(error))));
@@ -461,6 +576,7 @@ async fn write_chunk(
                         }
                     };
                     sent.push(i);
+                    let table = &*batch.table(i).name;
                     let at = match by_table.iter().position(|(name, _)| *name == table) {
                         Some(at) => at,
                         None => {
@@ -480,7 +596,8 @@ async fn write_chunk(
                 .map(|(table, requests)| (table.to_owned(), requests))
                 .collect();
             let log = AttemptLog::default();
-            let (output, capacity) = conn
+            let (output, capacity) = batch
+                .conn
                 .sdk
                 .batch_write_item()
                 .set_request_items(Some(request_items))
@@ -488,11 +605,14 @@ async fn write_chunk(
                 .customize()
                 .interceptor(log.clone())
                 .send()
-                .observed_by(conn, "BatchWriteItem", &tables(&pending), Side::Write)
+                .observed_by(batch.conn, "BatchWriteItem", &tables(&pending), Side::Write)
                 .await
                 .map_err(|error| log.judge(error, "BatchWriteItem", tables(&pending)))?;
             let unprocessed = output.unprocessed_items.unwrap_or_default();
-            let left = match_unprocessed(entries, &pending, unprocessed);
+            let (left, ambiguous) = {
+                let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
+                match_unprocessed(batch, &pending, unprocessed, &mut returned)
+            };
             let left_set: HashSet<usize> = left.iter().copied().collect();
             let mut settled = refused;
             settled.extend(
@@ -501,61 +621,59 @@ async fn write_chunk(
                     .filter(|i| !left_set.contains(i))
                     .map(|&i| (i, WriteOutcome::Written)),
             );
-            Ok((settled, left, capacity, log.unanswered() > 0))
+            // Writes counted as unprocessed because DynamoDB's answer could not be matched may
+            // have been applied: unknown, not failed, if they end unsettled.
+            Ok((settled, left, capacity, log.unanswered() > 0 || ambiguous))
         },
     )
     .await
 }
 
-/// The pending writes DynamoDB returned as unprocessed; each returned request goes back to its
-/// write for the next call. If any returned request cannot be matched to a pending write, all
-/// pending writes count as unprocessed: sending a put or delete twice is harmless, reporting an
-/// unapplied one as written is not.
+/// The pending writes DynamoDB returned as unprocessed; each returned request is kept in
+/// `returned` for the next call. If any returned request cannot be matched to exactly one
+/// pending write, all pending writes count as unprocessed (and `true` says so): sending a put
+/// or delete twice is harmless, reporting an unapplied one as written is not.
 fn match_unprocessed(
-    entries: &[Entry],
+    batch: &Sending<'_>,
     pending: &[usize],
     unprocessed: HashMap<String, Vec<WriteRequest>>,
-) -> Vec<usize> {
+    returned: &mut FastMap<usize, WriteRequest>,
+) -> (Vec<usize>, bool) {
     if unprocessed.values().all(Vec::is_empty) {
-        return Vec::new();
+        return (Vec::new(), false);
     }
-    let by_key: FastMap<&str, usize> = pending
-        .iter()
-        .filter_map(|&i| {
-            entries[i]
-                .prepared
-                .as_ref()
-                .map(|p| (p.fingerprint.as_str(), i))
-        })
-        .collect();
-    let names: FastMap<&str, KeyNames> = pending
-        .iter()
-        .map(|&i| (&*entries[i].table, entries[i].key_names))
-        .collect();
+    // Pending writes by key hash; `None` where two of them share one (ambiguous).
+    let mut by_key: FastMap<u64, Option<usize>> = FastMap::default();
+    for &i in pending {
+        if let Some(hash) = batch.entries[i].key {
+            by_key
+                .entry(hash)
+                .and_modify(|at| *at = None)
+                .or_insert(Some(i));
+        }
+    }
     let mut left = Vec::new();
-    // One buffer for every returned request's fingerprint.
-    let mut buffer = String::new();
     for (table, requests) in unprocessed {
-        let Some(&key_names) = names.get(table.as_str()) else {
-            return pending.to_vec();
+        let Some(number) = batch.tables.iter().position(|t| *t.name == *table) else {
+            return (pending.to_vec(), true);
         };
+        let key_names = batch.tables[number].key_names;
+        let number = u32::try_from(number).unwrap_or(u32::MAX);
         for request in requests {
-            let index =
-                fingerprint_into(&mut buffer, &table, key_names, request_attributes(&request))
-                    .then(|| by_key.get(buffer.as_str()).copied())
-                    .flatten();
-            match (index, index.and_then(|i| entries[i].prepared.as_ref())) {
-                (Some(i), Some(prepared)) => {
-                    prepared.request.put_back(request);
+            let index = key_hash(number, key_names, request_attributes(&request))
+                .and_then(|hash| by_key.get(&hash).copied().flatten());
+            match index {
+                Some(i) => {
+                    returned.insert(i, request);
                     left.push(i);
                 }
-                _ => return pending.to_vec(),
+                None => return (pending.to_vec(), true),
             }
         }
     }
     left.sort_unstable();
     left.dedup();
-    left
+    (left, false)
 }
 
 /// The item of a put, or the key of a delete.
@@ -566,13 +684,6 @@ fn request_attributes(request: &WriteRequest) -> &Item {
         .map(PutRequest::item)
         .or_else(|| request.delete_request().map(DeleteRequest::key))
         .unwrap_or_else(|| EMPTY.get_or_init(HashMap::new))
-}
-
-/// A put of `item` into `table`, checked, and its key's fingerprint.
-fn prepare_put<T: DynamoTable>(table: &str, item: &T) -> Result<(WriteRequest, String)> {
-    let attributes = checked_item(table, item)?;
-    let fp = key_fingerprint(table, key_names::<T>(), &attributes)?;
-    Ok((put_request(attributes)?, fp))
 }
 
 /// `item` encoded for `table`, checked as DynamoDB would check it (keys, values, size).
@@ -590,23 +701,26 @@ fn put_request(attributes: Item) -> Result<WriteRequest> {
     Ok(WriteRequest::builder().put_request(put).build())
 }
 
-/// A delete of the item with this key from `table`, and its key's fingerprint.
+/// A delete of the item with this key from `table`, and its key's hash (the table numbered
+/// `number` in its batch).
 fn prepare_delete<T: DynamoTable>(
     table: &str,
+    number: u32,
     pk: &T::PK,
     sk: Option<&T::SK>,
-) -> Result<(WriteRequest, String)> {
+) -> Result<(WriteRequest, u64)> {
     let key = key_map::<T>(table, pk, sk)?;
-    let fp = key_fingerprint(table, key_names::<T>(), &key)?;
+    let hash = entry_key(table, number, key_names::<T>(), &key)?;
     let delete = DeleteRequest::builder()
         .set_key(Some(key))
         .build()
         .map_err(|e| request_shape(format!("could not build a delete request: {e}")))?;
-    Ok((WriteRequest::builder().delete_request(delete).build(), fp))
+    Ok((WriteRequest::builder().delete_request(delete).build(), hash))
 }
 
-fn key_fingerprint(table: &str, key_names: KeyNames, attributes: &Item) -> Result<String> {
-    fingerprint(table, key_names, attributes)
+/// The hash of the key in `attributes`, for an entry of the table numbered `number`.
+fn entry_key(table: &str, number: u32, key_names: KeyNames, attributes: &Item) -> Result<u64> {
+    key_hash(number, key_names, attributes)
         .ok_or_else(|| request_shape(format!("an item for table `{table}` has no key attributes")))
 }
 
@@ -627,13 +741,8 @@ pub(crate) async fn put_items<T: DynamoTable>(
     for item in &items {
         batch.push_deferred_put(item);
     }
-    // Write `i` is `items[i]`: its request is encoded when its first call is sent, and again
-    // after a call that failed whole took it.
-    let rebuild = |i: usize, table: &str| match items.get(i) {
-        Some(item) => checked_item(table, item).and_then(put_request),
-        None => Err(request_shape(no_outcome())),
-    };
-    let report = batch.execute_with(Some(&rebuild)).await?;
+    // Write `i` is `items[i]`: its request is encoded when a call is about to carry it.
+    let report = batch.execute_with(Some(&Puts(&items))).await?;
     Ok(split(items, report))
 }
 
@@ -644,14 +753,10 @@ pub(crate) async fn delete_keys<T: DynamoTable>(
 ) -> Result<BatchWriteResult<KeyOf<T>>> {
     let mut batch = new_batch(table);
     for (pk, sk) in &keys {
-        batch.push_delete::<T>(pk, sk.as_ref());
+        batch.push_deferred_delete::<T>(pk, sk.as_ref());
     }
-    // Write `i` deletes `keys[i]`.
-    let rebuild = |i: usize, table: &str| match keys.get(i) {
-        Some((pk, sk)) => prepare_delete::<T>(table, pk, sk.as_ref()).map(|(request, _)| request),
-        None => Err(request_shape(no_outcome())),
-    };
-    let report = batch.execute_with(Some(&rebuild)).await?;
+    // Write `i` deletes `keys[i]`; its request is built when a call is about to carry it.
+    let report = batch.execute_with(Some(&Deletes::<T>(&keys))).await?;
     Ok(split(keys, report))
 }
 
@@ -705,23 +810,42 @@ impl<V> BatchWriteResult<V> {
     }
 }
 
-/// Pairs each input value with its outcome.
-pub(crate) fn split<V>(values: Vec<V>, report: BatchWriteReport) -> BatchWriteResult<V> {
+/// Pairs each input value with its outcome. The written values stay where they are, in the
+/// input's allocation: no second vector of the caller's values.
+pub(crate) fn split<V>(mut values: Vec<V>, report: BatchWriteReport) -> BatchWriteResult<V> {
     let mut result = BatchWriteResult {
-        items: Vec::with_capacity(values.len()),
+        items: Vec::new(),
         failed: Vec::new(),
         unknown: Vec::new(),
         superseded: Vec::new(),
         execution_time: report.execution_time,
         stats: report.stats,
     };
-    for (value, outcome) in values.into_iter().zip(report.outcomes) {
+    let mut outcomes = report.outcomes.into_iter();
+    let mut others = Vec::new();
+    let not_written: Vec<V> = values
+        .extract_if(.., |_| match outcomes.next() {
+            Some(WriteOutcome::Written) => false,
+            Some(other) => {
+                others.push(other);
+                true
+            }
+            // An outcome the engine failed to record (a bug): a failure, never a lost value.
+            None => {
+                others.push(WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))));
+                true
+            }
+        })
+        .collect();
+    for (value, outcome) in not_written.into_iter().zip(others) {
         match outcome {
-            WriteOutcome::Written => result.items.push(value),
+            // Not extracted, so not here; kept with the written ones if it were.
+            WriteOutcome::Written => values.push(value),
             WriteOutcome::Superseded { .. } => result.superseded.push(value),
             WriteOutcome::Failed(error) => result.failed.push(Failed { value, error }),
             WriteOutcome::Unknown(error) => result.unknown.push(Failed { value, error }),
         }
     }
+    result.items = values;
     result
 }
