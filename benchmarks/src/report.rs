@@ -69,7 +69,8 @@ impl Run {
              `dynamo_table` (\"ours\") against hand-written `aws-sdk-dynamodb` code as an expert \
              would write it (\"raw SDK\": serde_dynamo conversion, one reused client, the SDK's \
              paginators, batches chunked and encoded as they are sent, DynamoDB's unprocessed \
-             items resent) and against the seed crate (`dynamo_table` 0.8.0 from crates.io, the \
+             items resent, a batch get's items decoded and kept for the caller, as ours and the \
+             seed's are) and against the seed crate (`dynamo_table` 0.8.0 from crates.io, the \
              renamed dependency `seed`), used as its docs show (its own stream, its batch calls).\n\n\
              ## Method\n\n\
              - The server is the embedded engine (dynoxide on in-memory SQLite) in a child process \

@@ -502,7 +502,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize, round: usi
             };
             measure(async {
                 let n = match way {
-                    Way::Raw | Way::RawAgain => raw_batch_get(ctx, &keys).await,
+                    Way::Raw | Way::RawAgain => raw_batch_get(ctx, &keys).await.len(),
                     Way::Ours => must(ctx.ours.batch_get(owned).await, "batch get")
                         .items
                         .len(),
@@ -689,7 +689,8 @@ async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>, seed_items: Vec<Seed
     n
 }
 
-async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
+/// The items with these keys, as a caller of a batch get wants them: decoded and kept.
+async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> Vec<Item> {
     // Each chunk's key maps are built as it is sent.
     futures::stream::iter(keys.chunks(100))
         .map(|chunk| async move {
@@ -698,7 +699,7 @@ async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
                 KeysAndAttributes::builder().set_keys(Some(maps)).build(),
                 "keys",
             );
-            let mut found = 0;
+            let mut found: Vec<Item> = Vec::with_capacity(chunk.len());
             loop {
                 let out = must(
                     ctx.sdk
@@ -711,7 +712,7 @@ async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
                 );
                 if let Some(items) = out.responses.and_then(|mut r| r.remove(TABLE)) {
                     let items: Vec<Item> = must(serde_dynamo::from_items(items), "decode");
-                    found += items.len();
+                    found.extend(items);
                 }
                 match out.unprocessed_keys.and_then(|mut u| u.remove(TABLE)) {
                     Some(left) if !left.keys().is_empty() => pending = left,
@@ -720,7 +721,13 @@ async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> usize {
             }
         })
         .buffer_unordered(BATCH_CONCURRENCY)
-        .fold(0, |a, b| async move { a + b })
+        .fold(
+            Vec::with_capacity(keys.len()),
+            |mut all, found| async move {
+                all.extend(found);
+                all
+            },
+        )
         .await
 }
 
