@@ -18,7 +18,7 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// A set of key fingerprints, with the same hasher.
 pub(crate) type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
-/// The FxHash mixing step (as in rustc), over 8-byte words.
+/// The FxHash mixing step (as in rustc), over 8-byte words, finished by a full mix.
 #[derive(Default)]
 pub(crate) struct FastHasher {
     hash: u64,
@@ -55,7 +55,13 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply above leaves the low bits depending on the low bits of the last word
+        // only (for a key such as "00000123", nearly constant), and a map picks its bucket by
+        // the low bits: mix every bit into every other (splitmix64's finalizer) first.
+        let mut x = self.hash;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
     }
 }
 
@@ -178,6 +184,25 @@ pub(crate) fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_hashes_of_sequential_keys_spread_over_the_low_bits() {
+        // Maps pick buckets by the low bits: sequential sort keys must not crowd a few.
+        let names = KeyNames {
+            partition: "p",
+            sort: Some("s"),
+        };
+        let mut buckets = std::collections::HashSet::new();
+        for i in 0..10_000 {
+            let key = HashMap::from([
+                ("p".to_owned(), AttributeValue::S("big".into())),
+                ("s".to_owned(), AttributeValue::S(format!("{i:08}"))),
+            ]);
+            let hash = key_hash(0, names, &key).unwrap();
+            buckets.insert(hash & 0x3ff);
+        }
+        assert!(buckets.len() > 1000, "{} of 1024 buckets", buckets.len());
+    }
 
     #[test]
     fn fingerprints_tell_keys_apart() {

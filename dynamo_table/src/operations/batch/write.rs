@@ -849,3 +849,143 @@ pub(crate) fn split<V>(mut values: Vec<V>, report: BatchWriteReport) -> BatchWri
     result.items = values;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    struct Doc {
+        id: String,
+        body: String,
+    }
+
+    impl DynamoTable for Doc {
+        type PK = String;
+        type SK = String;
+        const TABLE: &'static str = "docs";
+        const PARTITION_KEY: &'static str = "id";
+        fn partition_key(&self) -> String {
+            self.id.clone()
+        }
+    }
+
+    fn doc(id: &str, body: &str) -> Doc {
+        Doc {
+            id: id.into(),
+            body: body.into(),
+        }
+    }
+
+    /// A batch on a client that is never called.
+    fn batch() -> BatchWrite {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .build();
+        let sdk = aws_sdk_dynamodb::Client::from_conf(config);
+        BatchWrite::new(Connection::new(sdk, "http://127.0.0.1:9".into()))
+    }
+
+    /// Every write's key hash forced to one value: different keys then collide.
+    fn collide(batch: &mut BatchWrite) {
+        for entry in &mut batch.entries {
+            entry.key = entry.key.map(|_| 42);
+        }
+    }
+
+    fn superseded(outcomes: &[Option<WriteOutcome>]) -> Vec<(usize, usize)> {
+        outcomes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| match o {
+                Some(WriteOutcome::Superseded { by }) => Some((i, *by)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn keys_that_share_a_hash_are_told_apart_by_their_keys() {
+        let mut kept = batch()
+            .put(&doc("a", "1"))
+            .put(&doc("b", "1"))
+            .put(&doc("a", "2"))
+            .put(&doc("c", "1"))
+            .put(&doc("b", "2"));
+        collide(&mut kept);
+        let mut outcomes = vec![None; kept.entries.len()];
+        kept.supersede_duplicates(&mut outcomes, None).unwrap();
+        assert_eq!(superseded(&outcomes), [(0, 2), (1, 4)]);
+
+        // Writes that hold no request (batch_put): keys built from the values, including one
+        // whose item is refused when encoded (too large), which is still told apart.
+        let items = vec![
+            doc("a", "1"),
+            doc("b", &"x".repeat(500 * 1024)),
+            doc("c", "1"),
+            doc("a", "2"),
+        ];
+        let mut deferred = batch();
+        for item in &items {
+            deferred.push_deferred_put(item);
+        }
+        collide(&mut deferred);
+        let mut outcomes = vec![None; items.len()];
+        deferred
+            .supersede_duplicates(&mut outcomes, Some(&Puts(&items)))
+            .unwrap();
+        assert_eq!(superseded(&outcomes), [(0, 3)]);
+    }
+
+    #[test]
+    fn a_put_and_a_delete_of_one_key_are_refused_even_among_colliding_keys() {
+        let mut conflicting = batch()
+            .put(&doc("a", "1"))
+            .put(&doc("b", "1"))
+            .delete::<Doc>(("b".to_string(), None));
+        collide(&mut conflicting);
+        let mut outcomes = vec![None; 3];
+        let error = conflicting
+            .supersede_duplicates(&mut outcomes, None)
+            .unwrap_err();
+        assert!(error.to_string().contains("writes 1 and 2"), "{error}");
+    }
+
+    #[test]
+    fn an_unprocessed_write_is_matched_to_its_write_or_all_count_as_unprocessed() {
+        let written = batch()
+            .put(&doc("a", "1"))
+            .put(&doc("b", "1"))
+            .put(&doc("c", "1"));
+        let unprocessed = |batch: &BatchWrite| {
+            let request = batch.entries[1].request.as_deref().cloned().unwrap();
+            HashMap::from([("docs".to_owned(), vec![request])])
+        };
+        let sending = |batch: &BatchWrite| {
+            let unprocessed = unprocessed(batch);
+            let sending = Sending {
+                conn: &batch.conn,
+                entries: &batch.entries,
+                tables: &batch.tables,
+                rebuild: None,
+            };
+            let mut returned = FastMap::default();
+            let matched = match_unprocessed(&sending, &[0, 1, 2], unprocessed, &mut returned);
+            (matched, returned.len())
+        };
+        assert_eq!(sending(&written), ((vec![1], false), 1));
+        // Every write given b's hash: the answer matches three writes.
+        let mut colliding = written;
+        let hash = colliding.entries[1].key;
+        for entry in &mut colliding.entries {
+            entry.key = hash;
+        }
+        // The answer cannot be placed: every pending write is sent again, and may have been
+        // applied.
+        assert_eq!(sending(&colliding).0, (vec![0, 1, 2], true));
+    }
+}
