@@ -3,6 +3,7 @@
 //! keyed by them. A hash can collide: its users confirm a match by comparing the keys, or treat
 //! two keys with one hash as ambiguous.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -134,12 +135,18 @@ fn push_number(out: &mut String, mut n: usize) {
 }
 
 fn push_value(out: &mut String, value: &AttributeValue) {
+    let (tag, bytes) = tagged_bytes(value);
+    push_part(out, char::from(tag), &bytes);
+}
+
+/// A key value as a type tag and its bytes, for the fingerprint string and the hash alike.
+fn tagged_bytes(value: &AttributeValue) -> (u8, Cow<'_, [u8]>) {
     match value {
-        AttributeValue::S(s) => push_part(out, 'S', s.as_bytes()),
-        AttributeValue::N(n) => push_part(out, 'N', n.as_bytes()),
-        AttributeValue::B(b) => push_part(out, 'B', b.as_ref()),
+        AttributeValue::S(s) => (b'S', Cow::Borrowed(s.as_bytes())),
+        AttributeValue::N(n) => (b'N', Cow::Borrowed(n.as_bytes())),
+        AttributeValue::B(b) => (b'B', Cow::Borrowed(b.as_ref())),
         // Keys are S, N or B; anything else is still told apart, if slowly.
-        other => push_part(out, '?', format!("{other:?}").as_bytes()),
+        other => (b'?', Cow::Owned(format!("{other:?}").into_bytes())),
     }
 }
 
@@ -150,22 +157,31 @@ pub(crate) fn key_hash(table: u32, names: KeyNames, attributes: &Item) -> Option
     let mut hasher = FastHasher::default();
     hasher.add(u64::from(table));
     for name in names.iter() {
-        let value = attributes.get(name)?;
-        // Length-prefixed, as in the fingerprint string.
-        let (tag, bytes): (u8, &[u8]) = match value {
-            AttributeValue::S(s) => (b'S', s.as_bytes()),
-            AttributeValue::N(n) => (b'N', n.as_bytes()),
-            AttributeValue::B(b) => (b'B', b.as_ref()),
-            other => {
-                hasher.write(format!("{other:?}").as_bytes());
-                continue;
-            }
-        };
+        // Tagged and length-prefixed, as in the fingerprint string.
+        let (tag, bytes) = tagged_bytes(attributes.get(name)?);
         hasher.write_u8(tag);
         hasher.write_usize(bytes.len());
-        hasher.write(bytes);
+        hasher.write(&bytes);
     }
     Some(hasher.finish())
+}
+
+/// The group of `table` among `groups` (a batch call's requests by table), added with `new()`
+/// if it is not there yet. A call touches few tables: a linear search beats hashing a name per
+/// request.
+pub(crate) fn group_of<'a, 'g, G>(
+    groups: &'g mut Vec<(&'a str, G)>,
+    table: &'a str,
+    new: impl FnOnce() -> G,
+) -> &'g mut G {
+    let at = match groups.iter().position(|(name, _)| *name == table) {
+        Some(at) => at,
+        None => {
+            groups.push((table, new()));
+            groups.len() - 1
+        }
+    };
+    &mut groups[at].1
 }
 
 /// Names of the distinct tables among `tables`, for logs and error messages.

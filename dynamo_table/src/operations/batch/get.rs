@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
 use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, FastSet, fingerprint, fingerprint_into, table_list};
+use super::fingerprint::{FastMap, FastSet, fingerprint, fingerprint_into, group_of, table_list};
 use super::results::{BatchGetResult, BatchStats, Failed};
 use super::slot::Slot;
 use crate::codec::item::{Reading, is_expired};
@@ -36,7 +36,7 @@ pub(crate) struct GetRequest {
 }
 
 /// The keys of one call for one table, and the attributes to read from it.
-type TableKeys<'a> = (&'a str, Vec<Item>, Option<Arc<Bound>>);
+type TableKeys<'a> = (&'a str, (Vec<Item>, Option<Arc<Bound>>));
 
 /// What became of one key; `V` is the decoded item.
 #[derive(Debug)]
@@ -94,22 +94,18 @@ async fn get_chunk<V: Send>(
         failed,
         failed,
         |pending| async move {
-            // A call reads few tables: a linear search beats hashing a name per key.
             let mut by_table: Vec<TableKeys<'_>> = Vec::new();
             for &i in &pending {
-                let table = &*requests[i].table;
-                let at = match by_table.iter().position(|(name, ..)| *name == table) {
-                    Some(at) => at,
-                    None => {
-                        let keys = Vec::with_capacity(pending.len());
-                        by_table.push((table, keys, requests[i].projection.clone()));
-                        by_table.len() - 1
-                    }
-                };
-                by_table[at].1.push(requests[i].key.take_or(|| rebuild(i))?);
+                let (keys, _) = group_of(&mut by_table, &requests[i].table, || {
+                    (
+                        Vec::with_capacity(pending.len()),
+                        requests[i].projection.clone(),
+                    )
+                });
+                keys.push(requests[i].key.take_or(|| rebuild(i))?);
             }
             let mut request_items = HashMap::with_capacity(by_table.len());
-            for (table, keys, projection) in by_table {
+            for (table, (keys, projection)) in by_table {
                 let (projection, names) = match projection {
                     Some(p) => (Some(p.text.clone()), non_empty(p.names.clone())),
                     None => (None, None),

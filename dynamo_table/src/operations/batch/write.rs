@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
 use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, key_hash, table_list};
+use super::fingerprint::{FastMap, group_of, key_hash, table_list};
 use super::results::{BatchStats, Failed};
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map};
@@ -168,7 +168,7 @@ struct Deletes<'a, T: DynamoTable>(&'a [KeyOf<T>]);
 impl<T: DynamoTable> Build for Deletes<'_, T> {
     fn request(&self, i: usize, table: &str) -> Result<WriteRequest> {
         let (pk, sk) = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
-        prepare_delete::<T>(table, 0, pk, sk.as_ref()).map(|(request, _)| request)
+        delete_request::<T>(table, pk, sk.as_ref())
     }
 
     fn key(&self, i: usize, table: &str) -> Result<Item> {
@@ -278,8 +278,11 @@ impl BatchWrite {
     pub fn delete<T: DynamoTable>(mut self, key: impl IntoKey<T>) -> Self {
         let (pk, sk) = key.into_key();
         let table = self.table::<T>();
-        let prepared = prepare_delete::<T>(self.table_name(table), table, &pk, sk.as_ref())
-            .map(|(request, key)| (Some(request), key));
+        let name = self.table_name(table);
+        let prepared = delete_request::<T>(name, &pk, sk.as_ref()).and_then(|request| {
+            let key = entry_key(name, table, key_names::<T>(), request_attributes(&request))?;
+            Ok((Some(request), key))
+        });
         self.push::<T>(Kind::Delete, table, prepared);
         self
     }
@@ -321,24 +324,16 @@ impl BatchWrite {
         self.push::<T>(Kind::Put, table, prepared);
     }
 
-    /// A put whose request is built only when a call is about to carry it, by the [`Rebuild`]
-    /// given to [`execute_with`](Self::execute_with). Its key is checked, and hashed, now.
-    fn push_deferred_put<T: DynamoTable>(&mut self, item: &T) {
+    /// A write of this key whose request is built only when a call is about to carry it, by the
+    /// [`Rebuild`] given to [`execute_with`](Self::execute_with). Its key is checked, and hashed,
+    /// now.
+    fn push_deferred<T: DynamoTable>(&mut self, kind: Kind, pk: &T::PK, sk: Option<&T::SK>) {
         let table = self.table::<T>();
         let name = self.table_name(table);
-        let prepared = key_map::<T>(name, &item.partition_key(), item.sort_key().as_ref())
+        let prepared = key_map::<T>(name, pk, sk)
             .and_then(|key| entry_key(name, table, key_names::<T>(), &key))
             .map(|key| (None, key));
-        self.push::<T>(Kind::Put, table, prepared);
-    }
-
-    /// A delete whose request is built only when a call is about to carry it (see
-    /// [`push_deferred_put`](Self::push_deferred_put)).
-    fn push_deferred_delete<T: DynamoTable>(&mut self, pk: &T::PK, sk: Option<&T::SK>) {
-        let table = self.table::<T>();
-        let prepared =
-            prepare_delete::<T>(self.table_name(table), table, pk, sk).map(|(_, key)| (None, key));
-        self.push::<T>(Kind::Delete, table, prepared);
+        self.push::<T>(kind, table, prepared);
     }
 
     /// Adds a write: its request if it is kept (`None`: built at send time) and its key's hash,
@@ -576,15 +571,10 @@ async fn write_chunk(
                         }
                     };
                     sent.push(i);
-                    let table = &*batch.table(i).name;
-                    let at = match by_table.iter().position(|(name, _)| *name == table) {
-                        Some(at) => at,
-                        None => {
-                            by_table.push((table, Vec::with_capacity(pending.len())));
-                            by_table.len() - 1
-                        }
-                    };
-                    by_table[at].1.push(request);
+                    group_of(&mut by_table, &batch.table(i).name, || {
+                        Vec::with_capacity(pending.len())
+                    })
+                    .push(request);
                 }
             }
             if sent.is_empty() {
@@ -701,21 +691,17 @@ fn put_request(attributes: Item) -> Result<WriteRequest> {
     Ok(WriteRequest::builder().put_request(put).build())
 }
 
-/// A delete of the item with this key from `table`, and its key's hash (the table numbered
-/// `number` in its batch).
-fn prepare_delete<T: DynamoTable>(
+/// A delete of the item with this key from `table`.
+fn delete_request<T: DynamoTable>(
     table: &str,
-    number: u32,
     pk: &T::PK,
     sk: Option<&T::SK>,
-) -> Result<(WriteRequest, u64)> {
-    let key = key_map::<T>(table, pk, sk)?;
-    let hash = entry_key(table, number, key_names::<T>(), &key)?;
+) -> Result<WriteRequest> {
     let delete = DeleteRequest::builder()
-        .set_key(Some(key))
+        .set_key(Some(key_map::<T>(table, pk, sk)?))
         .build()
         .map_err(|e| request_shape(format!("could not build a delete request: {e}")))?;
-    Ok((WriteRequest::builder().delete_request(delete).build(), hash))
+    Ok(WriteRequest::builder().delete_request(delete).build())
 }
 
 /// The hash of the key in `attributes`, for an entry of the table numbered `number`.
@@ -739,7 +725,7 @@ pub(crate) async fn put_items<T: DynamoTable>(
 ) -> Result<BatchWriteResult<T>> {
     let mut batch = new_batch(table);
     for item in &items {
-        batch.push_deferred_put(item);
+        batch.push_deferred::<T>(Kind::Put, &item.partition_key(), item.sort_key().as_ref());
     }
     // Write `i` is `items[i]`: its request is encoded when a call is about to carry it.
     let report = batch.execute_with(Some(&Puts(&items))).await?;
@@ -753,7 +739,7 @@ pub(crate) async fn delete_keys<T: DynamoTable>(
 ) -> Result<BatchWriteResult<KeyOf<T>>> {
     let mut batch = new_batch(table);
     for (pk, sk) in &keys {
-        batch.push_deferred_delete::<T>(pk, sk.as_ref());
+        batch.push_deferred::<T>(Kind::Delete, pk, sk.as_ref());
     }
     // Write `i` deletes `keys[i]`; its request is built when a call is about to carry it.
     let report = batch.execute_with(Some(&Deletes::<T>(&keys))).await?;
@@ -931,7 +917,7 @@ mod tests {
         ];
         let mut deferred = batch();
         for item in &items {
-            deferred.push_deferred_put(item);
+            deferred.push_deferred::<Doc>(Kind::Put, &item.id, None);
         }
         collide(&mut deferred);
         let mut outcomes = vec![None; items.len()];
