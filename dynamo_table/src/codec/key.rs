@@ -72,33 +72,38 @@ fn check_key_value(table: &str, attribute: &str, role: &str, av: &AttributeValue
 
 /// The primary-key map of `T`'s item with these key values, checked against `T`'s schema.
 pub(crate) fn key_map<T: DynamoTable>(table: &str, pk: &T::PK, sk: Option<&T::SK>) -> Result<Item> {
+    let (pk, sk) = key_values::<T>(table, pk, sk)?;
     let mut key = HashMap::with_capacity(2);
-    key.insert(
-        T::PARTITION_KEY.to_owned(),
-        key_attribute(table, T::PARTITION_KEY, "partition key", pk)?,
-    );
-    match (T::SORT_KEY, sk) {
-        (Some(name), Some(sk)) => {
-            key.insert(name.to_owned(), key_attribute(table, name, "sort key", sk)?);
-        }
-        (None, None) => {}
-        (Some(name), None) => {
-            return Err(Error::invalid(
-                InvalidReason::SortKeyMissing,
-                format!(
-                    "table `{table}` has the sort key `{name}`: pass `Some(sort_key)` along with \
-                     the partition key"
-                ),
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(Error::invalid(
-                InvalidReason::SortKeyNotExpected,
-                format!("table `{table}` has no sort key: pass `None` as the sort key"),
-            ));
-        }
+    key.insert(T::PARTITION_KEY.to_owned(), pk);
+    if let (Some(name), Some(sk)) = (T::SORT_KEY, sk) {
+        key.insert(name.to_owned(), sk);
     }
     Ok(key)
+}
+
+/// The values of a `T` key (partition, then sort), checked as [`key_map`] checks them, without
+/// the map.
+pub(crate) fn key_values<T: DynamoTable>(
+    table: &str,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+) -> Result<(AttributeValue, Option<AttributeValue>)> {
+    let pk = key_attribute(table, T::PARTITION_KEY, "partition key", pk)?;
+    match (T::SORT_KEY, sk) {
+        (Some(name), Some(sk)) => Ok((pk, Some(key_attribute(table, name, "sort key", sk)?))),
+        (None, None) => Ok((pk, None)),
+        (Some(name), None) => Err(Error::invalid(
+            InvalidReason::SortKeyMissing,
+            format!(
+                "table `{table}` has the sort key `{name}`: pass `Some(sort_key)` along with the \
+                 partition key"
+            ),
+        )),
+        (None, Some(_)) => Err(Error::invalid(
+            InvalidReason::SortKeyNotExpected,
+            format!("table `{table}` has no sort key: pass `None` as the sort key"),
+        )),
+    }
 }
 
 /// Checks attribute `name` of an encoded `T` item against `T`'s index keys: where it is one,

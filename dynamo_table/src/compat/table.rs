@@ -566,7 +566,13 @@ pub async fn batch_write<T: DynamoTable>(
         .map(|item| (true, item))
         .chain(delete.into_iter().map(|item| (false, item)))
         .collect();
-    let result = crate::operations::batch::split(values, batch.execute().await?);
+    let report = batch.execute().await?;
+    let result = crate::operations::batch::split(
+        values,
+        report.outcomes.into_iter(),
+        report.execution_time,
+        report.stats,
+    );
     Ok(BatchWriteOutput::from_result(&table, result))
 }
 

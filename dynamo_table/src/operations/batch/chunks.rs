@@ -13,53 +13,42 @@ use crate::request::capacity::Capacity;
 use crate::retry::{Attempt, GaveUp, with_backoff};
 use crate::schema::RetryConfig;
 
-/// Runs `indices` in chunks of at most `size`, `concurrency` chunks at a time, and fills in
-/// each index's outcome. An index left without one (which `retry_chunk` never does) gets
-/// `missing()`, so a bug would surface as a failure, never as a lost request.
+/// Runs `chunks` (request indices, at most DynamoDB's size each), `concurrency` at a time,
+/// and hands every settled index with its outcome to `settle`. The chunks are made as they
+/// are sent, so a batch holds no list of its requests beside the caller's values.
 pub(crate) async fn run_chunks<O, F, Fut>(
-    outcomes: Vec<Option<O>>,
-    indices: Vec<usize>,
-    size: usize,
+    chunks: impl Iterator<Item = Vec<usize>>,
     concurrency: usize,
     run: F,
-    missing: impl Fn() -> O,
-) -> (Vec<O>, BatchStats)
+    mut settle: impl FnMut(usize, O),
+) -> BatchStats
 where
     F: FnMut(Vec<usize>) -> Fut,
     Fut: Future<Output = (Vec<(usize, O)>, BatchStats)>,
 {
-    let mut outcomes = outcomes;
     let mut stats = BatchStats::default();
-    let mut results = futures::stream::iter(chunks(indices, size))
+    let mut results = futures::stream::iter(chunks)
         .map(run)
         .buffer_unordered(concurrency.max(1));
     while let Some((settled, chunk_stats)) = results.next().await {
         stats.add(&chunk_stats);
         for (index, outcome) in settled {
-            outcomes[index] = Some(outcome);
+            settle(index, outcome);
         }
     }
-    let outcomes = outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or_else(&missing))
-        .collect();
-    (outcomes, stats)
+    stats
 }
 
-/// Splits `indices` into runs of at most `size`.
-fn chunks(indices: Vec<usize>, size: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::with_capacity(indices.len().div_ceil(size.max(1)));
-    let mut current = Vec::with_capacity(size);
-    for i in indices {
-        current.push(i);
-        if current.len() == size {
-            out.push(std::mem::replace(&mut current, Vec::with_capacity(size)));
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out
+/// `indices` in runs of at most `size`, made one run at a time.
+pub(crate) fn chunked(
+    mut indices: impl Iterator<Item = usize>,
+    size: usize,
+) -> impl Iterator<Item = Vec<usize>> {
+    let size = size.max(1);
+    std::iter::from_fn(move || {
+        let chunk: Vec<usize> = indices.by_ref().take(size).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
 }
 
 /// What one call for a chunk achieved: the settled requests with their outcomes, the requests

@@ -1,19 +1,23 @@
 //! `BatchGetItem` that accounts for every key: chunking, de-duplication, bounded concurrency,
 //! and retries of unprocessed keys with backoff.
+//!
+//! A batch get holds the caller's typed keys and a slot per key for its item, nothing more per
+//! key: key maps are built per chunk as it is sent and moved into the request, answers are
+//! matched to keys by key hash, and DynamoDB's unprocessed copies are resent as returned.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
-use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, FastSet, fingerprint, fingerprint_into, group_of, table_list};
+use super::bits::Bits;
+use super::chunks::{chunked, retry_chunk, run_chunks};
+use super::key_hash::{FastMap, LastByKey, Repeats, key_hash, values_hash};
 use super::results::{BatchGetResult, BatchStats, Failed};
-use super::slot::Slot;
 use crate::codec::item::{Reading, is_expired};
-use crate::codec::key::{Item, key_map};
+use crate::codec::key::{Item, key_map, key_values};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{self, Bound, non_empty};
 use crate::operations::TableRef;
@@ -22,25 +26,9 @@ use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig, key_names};
 
-/// One distinct key to read.
-#[derive(Debug)]
-pub(crate) struct GetRequest {
-    pub table: Arc<str>,
-    pub key_names: KeyNames,
-    /// The key's map, until a call takes it: moved into the request, and back when DynamoDB
-    /// returns it unprocessed; rebuilt from the typed key only after a call that failed whole.
-    pub key: Slot<Item>,
-    pub fingerprint: String,
-    /// The attributes to read from its table (`ProjectionExpression` and names), if not all.
-    pub projection: Option<Arc<Bound>>,
-}
-
-/// The keys of one call for one table, and the attributes to read from it.
-type TableKeys<'a> = (&'a str, (Vec<Item>, Option<Arc<Bound>>));
-
 /// What became of one key; `V` is the decoded item.
 #[derive(Debug)]
-pub(crate) enum GetOutcome<V> {
+enum GetOutcome<V> {
     Found(V),
     NotFound,
     Failed(Arc<Error>),
@@ -48,27 +36,35 @@ pub(crate) enum GetOutcome<V> {
 
 /// Turns a returned item into `V` as soon as its chunk arrives, so raw items do not pile up;
 /// `None` for an item that counts as missing (its time to live has passed).
-pub(crate) type Decode<'a, V> = &'a (dyn Fn(Item) -> Result<Option<V>> + Sync);
+type Decode<'a, V> = &'a (dyn Fn(Item) -> Result<Option<V>> + Sync);
 
-/// Builds the key map of request `i` again, after a call that failed whole took it.
-pub(crate) type Rebuild<'a> = &'a (dyn Fn(usize) -> Result<Item> + Sync);
+/// Builds key `i`'s map, for the call that carries it.
+type BuildKey<'a> = &'a (dyn Fn(usize) -> Result<Item> + Sync);
 
-/// Reads every key (distinct keys only: callers de-duplicate) and returns one outcome per key,
-/// in order.
-pub(crate) async fn get_all<V: Send>(
-    conn: &Connection,
-    requests: &[GetRequest],
+/// What the calls of one batch get share.
+struct Reads<'a, V> {
+    conn: &'a Connection,
+    table: &'a str,
+    key_names: KeyNames,
+    /// The attributes to read (`ProjectionExpression` and names), if not all.
+    projection: Option<&'a Bound>,
     retry: RetryConfig,
-    decode: Decode<'_, V>,
-    rebuild: Rebuild<'_>,
-) -> (Vec<GetOutcome<V>>, BatchStats) {
+    decode: Decode<'a, V>,
+    key: BuildKey<'a>,
+}
+
+/// Reads keys `0..len` (distinct keys: the caller de-duplicates) and hands each key's outcome
+/// to `settle`.
+async fn get_all<V: Send>(
+    reads: &Reads<'_, V>,
+    len: usize,
+    settle: impl FnMut(usize, GetOutcome<V>),
+) -> BatchStats {
     run_chunks(
-        (0..requests.len()).map(|_| None).collect(),
-        (0..requests.len()).collect(),
-        KEYS_PER_BATCH,
-        conn.batch_concurrency,
-        |chunk| get_chunk(conn, requests, chunk, retry, decode, rebuild),
-        || GetOutcome::Failed(Arc::new(no_outcome("key"))),
+        chunked(0..len, KEYS_PER_BATCH),
+        reads.conn.batch_concurrency,
+        |chunk| get_chunk(reads, chunk),
+        settle,
     )
     .await
 }
@@ -76,117 +72,68 @@ pub(crate) async fn get_all<V: Send>(
 /// Reads one chunk (at most 100 keys) until every key is found or known missing, fails for
 /// good, or the retries run out.
 async fn get_chunk<V: Send>(
-    conn: &Connection,
-    requests: &[GetRequest],
+    reads: &Reads<'_, V>,
     chunk: Vec<usize>,
-    retry: RetryConfig,
-    decode: Decode<'_, V>,
-    rebuild: Rebuild<'_>,
 ) -> (Vec<(usize, GetOutcome<V>)>, BatchStats) {
-    let tables = |indices: &[usize]| table_list(indices.iter().map(|&i| &*requests[i].table));
+    let tables = |_: &[usize]| reads.table.to_owned();
     let failed = |error: &Arc<Error>| GetOutcome::Failed(Arc::clone(error));
+    // DynamoDB's copies of the keys it left unprocessed, for the next call.
+    let returned: Mutex<FastMap<usize, Item>> = Mutex::default();
+    let returned = &returned;
     // A read applies nothing: a lost answer leaves it unread, not unknown.
     retry_chunk(
         "BatchGetItem",
         chunk,
-        retry,
+        reads.retry,
         tables,
         failed,
         failed,
         |pending| async move {
-            let mut by_table: Vec<TableKeys<'_>> = Vec::new();
-            for &i in &pending {
-                let (keys, _) = group_of(&mut by_table, &requests[i].table, || {
-                    (
-                        Vec::with_capacity(pending.len()),
-                        requests[i].projection.clone(),
-                    )
-                });
-                keys.push(requests[i].key.take_or(|| rebuild(i))?);
-            }
-            let mut request_items = HashMap::with_capacity(by_table.len());
-            for (table, (keys, projection)) in by_table {
-                let (projection, names) = match projection {
-                    Some(p) => (Some(p.text.clone()), non_empty(p.names.clone())),
-                    None => (None, None),
-                };
-                let keys = KeysAndAttributes::builder()
-                    .set_keys(Some(keys))
-                    .set_projection_expression(projection)
-                    .set_expression_attribute_names(names)
-                    .build()
-                    .map_err(|e| {
-                        Error::invalid(
-                            InvalidReason::RequestShape,
-                            format!(
-                                "could not build a BatchGetItem request for table `{table}`: {e}"
-                            ),
-                        )
-                    })?;
-                request_items.insert(table.to_owned(), keys);
-            }
-            let (output, capacity) = conn
-                .sdk
-                .batch_get_item()
-                .set_request_items(Some(request_items))
-                .set_return_consumed_capacity(capacity::wanted())
-                .send()
-                .observed_by(conn, "BatchGetItem", &tables(&pending), Side::Read)
-                .await?;
-
-            // Positions in `pending`, by key fingerprint.
-            let by_key: FastMap<&str, usize> = pending
-                .iter()
-                .enumerate()
-                .map(|(position, &i)| (requests[i].fingerprint.as_str(), position))
-                .collect();
-            let mut names: Vec<(&str, KeyNames)> = Vec::new();
-            for &i in &pending {
-                let table = &*requests[i].table;
-                if !names.iter().any(|(name, _)| *name == table) {
-                    names.push((table, requests[i].key_names));
+            // Each key's map, moved into the request; its hash places the answers.
+            let mut keys = Vec::with_capacity(pending.len());
+            let mut placing = Placing::with_capacity(pending.len());
+            {
+                let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
+                for (position, &i) in pending.iter().enumerate() {
+                    let key = match returned.remove(&i) {
+                        Some(key) => key,
+                        None => (reads.key)(i)?,
+                    };
+                    placing.add(position, reads.key_names, &key);
+                    keys.push(key);
                 }
             }
-            let names_of = |table: &str| names.iter().find(|(n, _)| *n == table).map(|(_, k)| *k);
+            let output = send_chunk(reads, keys).await?;
+            let (found, capacity) = output;
+            let key_at = |position: usize| (reads.key)(*pending.get(position)?).ok();
+            let position_of =
+                |item: &Item| placing.position(item, reads.key_names, pending.len(), key_at);
             let mut results = Vec::with_capacity(pending.len());
             let mut settled = vec![false; pending.len()];
-            // One buffer for every answer's fingerprint.
-            let mut buffer = String::new();
-            let mut position_of = |table: &str, key_names: KeyNames, key: &Item| {
-                fingerprint_into(&mut buffer, table, key_names, key)
-                    .then(|| by_key.get(buffer.as_str()).copied())
-                    .flatten()
-            };
-            for (table, items) in output.responses.unwrap_or_default() {
-                let Some(key_names) = names_of(&table) else {
+            for item in found.items {
+                let Some(position) = position_of(&item) else {
                     continue;
                 };
-                for item in items {
-                    let position = position_of(&table, key_names, &item);
-                    if let Some(position) = position
-                        && !settled[position]
-                    {
-                        settled[position] = true;
-                        let outcome = match decode(item) {
-                            Ok(Some(value)) => GetOutcome::Found(value),
-                            Ok(None) => GetOutcome::NotFound,
-                            Err(error) => GetOutcome::Failed(Arc::new(error)),
-                        };
-                        results.push((pending[position], outcome));
-                    }
+                if std::mem::replace(&mut settled[position], true) {
+                    continue;
                 }
+                let outcome = match (reads.decode)(item) {
+                    Ok(Some(value)) => GetOutcome::Found(value),
+                    Ok(None) => GetOutcome::NotFound,
+                    Err(error) => GetOutcome::Failed(Arc::new(error)),
+                };
+                results.push((pending[position], outcome));
             }
             let mut unread = Vec::new();
             let mut unmatched = false;
-            for (table, keys) in output.unprocessed_keys.unwrap_or_default() {
-                let key_names = names_of(&table);
-                for key in keys.keys {
-                    let position = key_names.and_then(|n| position_of(&table, n, &key));
-                    match position {
+            {
+                let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
+                for key in found.unprocessed {
+                    match position_of(&key) {
                         Some(position) if !settled[position] => {
                             settled[position] = true;
                             // DynamoDB's own copy of the key goes back for the next call.
-                            requests[pending[position]].key.put_back(key);
+                            returned.insert(pending[position], key);
                             unread.push(pending[position]);
                         }
                         Some(_) => {}
@@ -212,6 +159,99 @@ async fn get_chunk<V: Send>(
     .await
 }
 
+/// Where a chunk's answers go: each pending key's position, by key hash; where two keys of the
+/// chunk share a hash (almost never), by comparing keys instead.
+struct Placing {
+    by_hash: FastMap<u64, usize>,
+    collided: bool,
+}
+
+impl Placing {
+    fn with_capacity(len: usize) -> Self {
+        let mut by_hash = FastMap::default();
+        by_hash.reserve(len);
+        Placing {
+            by_hash,
+            collided: false,
+        }
+    }
+
+    /// Notes the key at `position` of the chunk.
+    fn add(&mut self, position: usize, names: KeyNames, key: &Item) {
+        match key_hash(0, names, key) {
+            Some(hash) => self.collided |= self.by_hash.insert(hash, position).is_some(),
+            None => self.collided = true,
+        }
+    }
+
+    /// The position of the key of `item` (an item or a key DynamoDB returned) among the `len`
+    /// keys of the chunk; `key_at` gives the key at a position, for the comparison by key.
+    fn position(
+        &self,
+        item: &Item,
+        names: KeyNames,
+        len: usize,
+        key_at: impl Fn(usize) -> Option<Item>,
+    ) -> Option<usize> {
+        if !self.collided {
+            return self.by_hash.get(&key_hash(0, names, item)?).copied();
+        }
+        (0..len).find(|&at| {
+            key_at(at).is_some_and(|key| key.iter().all(|(n, v)| item.get(n) == Some(v)))
+        })
+    }
+}
+
+/// What one `BatchGetItem` call returned for the batch's table.
+struct Answer {
+    items: Vec<Item>,
+    unprocessed: Vec<Item>,
+}
+
+/// Sends one `BatchGetItem` call for `keys` of the batch's table.
+async fn send_chunk<V>(
+    reads: &Reads<'_, V>,
+    keys: Vec<Item>,
+) -> Result<(Answer, crate::request::capacity::Capacity)> {
+    let (projection, names) = match reads.projection {
+        Some(p) => (Some(p.text.clone()), non_empty(p.names.clone())),
+        None => (None, None),
+    };
+    let keys = KeysAndAttributes::builder()
+        .set_keys(Some(keys))
+        .set_projection_expression(projection)
+        .set_expression_attribute_names(names)
+        .build()
+        .map_err(|e| {
+            Error::invalid(
+                InvalidReason::RequestShape,
+                format!(
+                    "could not build a BatchGetItem request for table `{}`: {e}",
+                    reads.table
+                ),
+            )
+        })?;
+    let (output, capacity) = reads
+        .conn
+        .sdk
+        .batch_get_item()
+        .set_request_items(Some(HashMap::from([(reads.table.to_owned(), keys)])))
+        .set_return_consumed_capacity(capacity::wanted())
+        .send()
+        .observed_by(reads.conn, "BatchGetItem", reads.table, Side::Read)
+        .await?;
+    let items = output
+        .responses
+        .and_then(|mut r| r.remove(reads.table))
+        .unwrap_or_default();
+    let unprocessed = output
+        .unprocessed_keys
+        .and_then(|mut u| u.remove(reads.table))
+        .map(|k| k.keys)
+        .unwrap_or_default();
+    Ok((Answer { items, unprocessed }, capacity))
+}
+
 /// Reads the items of `T`'s table with these keys, whole or only the `projection`'s
 /// attributes, as `R` reads them; see [`Table::batch_get`](crate::Table::batch_get).
 pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
@@ -221,42 +261,14 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
 ) -> Result<BatchGetResult<T, R::Output>> {
     let started = Instant::now();
     let key_names = key_names::<T>();
-    let name: Arc<str> = Arc::from(table.name.as_str());
     // The keys come too, to match items to keys; and the time to live, to leave out expired
     // items.
     let projection = projection.map(|mut attributes| {
         attributes.extend(key_names.iter().chain(T::TTL_ATTRIBUTE).map(str::to_owned));
-        Arc::new(expression::projection(None, &attributes))
+        expression::projection(None, &attributes)
     });
-    let mut all = Vec::new();
-    for key in keys {
-        let (pk, sk) = key.into_key();
-        let key = key_map::<T>(&table.name, &pk, sk.as_ref())?;
-        let fingerprint = fingerprint(&table.name, key_names, &key)
-            .ok_or_else(|| no_outcome("incomplete key"))?;
-        let request = GetRequest {
-            table: Arc::clone(&name),
-            key_names,
-            key: Slot::new(Some(key)),
-            fingerprint,
-            projection: projection.clone(),
-        };
-        all.push((request, (pk, sk)));
-    }
-    // Repeated keys are read once: keep the first of each.
-    let mut seen: FastSet<&str> = FastSet::default();
-    seen.reserve(all.len());
-    let unique: Vec<bool> = all
-        .iter()
-        .map(|(request, _)| seen.insert(request.fingerprint.as_str()))
-        .collect();
-    drop(seen);
-    let duplicate_keys = unique.iter().filter(|u| !**u).count();
-    let (requests, typed): (Vec<GetRequest>, Vec<KeyOf<T>>) = all
-        .into_iter()
-        .zip(unique)
-        .filter_map(|(entry, keep)| keep.then_some(entry))
-        .unzip();
+    let mut typed: Vec<KeyOf<T>> = keys.into_iter().map(IntoKey::into_key).collect();
+    let duplicate_keys = drop_repeated_keys::<T>(&table.name, &mut typed)?;
 
     let decode = |item: Item| {
         if is_expired::<T>(&item) {
@@ -264,29 +276,107 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         }
         R::decode(&table.name, item).map(Some)
     };
-    let rebuild = |i: usize| match typed.get(i) {
+    let key = |i: usize| match typed.get(i) {
         Some((pk, sk)) => key_map::<T>(&table.name, pk, sk.as_ref()),
         None => Err(no_outcome("key")),
     };
-    let (outcomes, stats) =
-        get_all(&table.conn, &requests, table.batch_retry, &decode, &rebuild).await;
+    let reads = Reads {
+        conn: &table.conn,
+        table: &table.name,
+        key_names,
+        projection: projection.as_ref(),
+        retry: table.batch_retry,
+        decode: &decode,
+        key: &key,
+    };
+    // A slot per key for its item, filled as chunks settle; failures and missing keys beside.
+    let mut found: Vec<Option<R::Output>> = Vec::with_capacity(typed.len());
+    found.resize_with(typed.len(), || None);
+    let mut failed: FastMap<usize, Arc<Error>> = FastMap::default();
+    let mut settled = Bits::new(typed.len());
+    let stats = get_all(&reads, typed.len(), |i, outcome| {
+        settled.set(i, true);
+        match outcome {
+            GetOutcome::Found(value) => {
+                if let Some(slot) = found.get_mut(i) {
+                    *slot = Some(value);
+                }
+            }
+            GetOutcome::NotFound => {}
+            GetOutcome::Failed(error) => {
+                failed.insert(i, error);
+            }
+        }
+    })
+    .await;
     let mut result = BatchGetResult {
-        items: Vec::with_capacity(typed.len()),
+        items: Vec::new(),
         failed_keys: Vec::new(),
         not_found: Vec::new(),
         duplicate_keys,
         execution_time: Duration::ZERO,
         stats,
     };
-    for (key, outcome) in typed.into_iter().zip(outcomes) {
-        match outcome {
-            GetOutcome::Found(item) => result.items.push(item),
-            GetOutcome::NotFound => result.not_found.push(key),
-            GetOutcome::Failed(error) => result.failed_keys.push(Failed { value: key, error }),
+    for (i, key) in typed.into_iter().enumerate() {
+        if found.get(i).is_some_and(Option::is_some) {
+            continue;
+        }
+        match failed.remove(&i) {
+            Some(error) => result.failed_keys.push(Failed { value: key, error }),
+            // A key left without an outcome (which the engine never does) would be a bug: it
+            // is reported failed, never lost.
+            None if !settled.get(i) => result.failed_keys.push(Failed {
+                value: key,
+                error: Arc::new(no_outcome("key")),
+            }),
+            None => result.not_found.push(key),
         }
     }
+    // The found items, in the order of their keys, in the slots' own allocation: `filter_map`
+    // collects in place (`flatten` would copy every item into a new vector).
+    #[expect(
+        clippy::filter_map_identity,
+        reason = "collected in place, where `flatten` allocates a second vector"
+    )]
+    let items = found.into_iter().filter_map(|slot| slot).collect();
+    result.items = items;
     result.execution_time = started.elapsed();
     Ok(result)
+}
+
+/// Removes every key that repeats an earlier one (they are read once) and returns how many it
+/// removed; an invalid key is an error naming it. Two passes keep memory small, as for batch
+/// writes: the first notes which key hashes may repeat, the second compares only those keys.
+fn drop_repeated_keys<T: DynamoTable>(table: &str, keys: &mut Vec<KeyOf<T>>) -> Result<usize> {
+    let hash = |(pk, sk): &KeyOf<T>| -> Result<u64> {
+        let (pk, sk) = key_values::<T>(table, pk, sk.as_ref())?;
+        Ok(values_hash(0, &pk, sk.as_ref()))
+    };
+    let mut repeats = Repeats::for_hashes(keys.len());
+    for key in keys.iter() {
+        repeats.add(hash(key)?);
+    }
+    let mut last = LastByKey::default();
+    let mut repeated = Bits::new(keys.len());
+    let map = |(pk, sk): &KeyOf<T>| key_map::<T>(table, pk, sk.as_ref()).ok();
+    let same = |a: usize, b: usize| {
+        let key = |i: usize| keys.get(i).and_then(map);
+        matches!((key(a), key(b)), (Some(x), Some(y)) if x == y)
+    };
+    for (i, key) in keys.iter().enumerate() {
+        let h = hash(key)?;
+        if repeats.may_repeat(h) && last.replace(h, i, same).is_some() {
+            repeated.set(i, true);
+        }
+    }
+    drop(last);
+    let before = keys.len();
+    let mut at = 0;
+    keys.retain(|_| {
+        at += 1;
+        !repeated.get(at - 1)
+    });
+    Ok(before - keys.len())
 }
 
 /// An outcome the batch engine failed to record: a bug, reported as a failure rather than
@@ -296,4 +386,42 @@ fn no_outcome(what: &str) -> Error {
         InvalidReason::RequestShape,
         format!("internal error of dynamo_table: no outcome for this {what}; please report it"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use super::*;
+
+    fn key(id: &str) -> Item {
+        HashMap::from([("id".to_owned(), AttributeValue::S(id.to_owned()))])
+    }
+
+    #[test]
+    fn answers_are_placed_by_hash_or_by_key_when_hashes_collide() {
+        let names = KeyNames {
+            partition: "id",
+            sort: None,
+        };
+        let keys = [key("a"), key("b"), key("c")];
+        let key_at = |at: usize| keys.get(at).cloned();
+        let mut placing = Placing::with_capacity(3);
+        for (at, k) in keys.iter().enumerate() {
+            placing.add(at, names, k);
+        }
+        assert!(!placing.collided);
+        let mut item = key("c");
+        item.insert("body".into(), AttributeValue::S("x".into()));
+        assert_eq!(placing.position(&item, names, 3, key_at), Some(2));
+        assert_eq!(placing.position(&key("z"), names, 3, key_at), None);
+
+        // Two keys given one hash: placed by comparing keys, never by the shared hash.
+        placing.by_hash.clear();
+        placing.by_hash.insert(7, 0);
+        placing.collided = true;
+        assert_eq!(placing.position(&item, names, 3, key_at), Some(2));
+        assert_eq!(placing.position(&key("b"), names, 3, key_at), Some(1));
+        assert_eq!(placing.position(&key("z"), names, 3, key_at), None);
+    }
 }

@@ -2,11 +2,11 @@
 //! number of requests in flight, unprocessed items and retryable failures retried with backoff,
 //! and one outcome per input.
 
+mod bits;
 mod chunks;
-mod fingerprint;
 pub(crate) mod get;
+mod key_hash;
 mod results;
-mod slot;
 pub(crate) mod write;
 
 pub use results::{BatchGetResult, BatchStats, Failed};

@@ -8,11 +8,12 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
-use super::chunks::{retry_chunk, run_chunks};
-use super::fingerprint::{FastMap, group_of, key_hash, table_list};
+use super::bits::Bits;
+use super::chunks::{chunked, retry_chunk, run_chunks};
+use super::key_hash::{FastMap, LastByKey, Repeats, group_of, key_hash, table_list, values_hash};
 use super::results::{BatchStats, Failed};
 use crate::codec::item::encode;
-use crate::codec::key::{Item, describe_key, key_map};
+use crate::codec::key::{Item, describe_key, key_map, key_values};
 use crate::codec::size::check_item_size;
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::TableRef;
@@ -110,8 +111,7 @@ enum Kind {
     Delete,
 }
 
-/// One write. It holds no request when its request is built at send time (see [`Rebuild`]),
-/// so a batch of many writes holds a few bytes per write beside the caller's values.
+/// One write added by itself (`BatchWrite::put`, `delete`).
 #[derive(Debug)]
 struct Entry {
     kind: Kind,
@@ -119,9 +119,69 @@ struct Entry {
     table: u32,
     /// Its key's hash ([`key_hash`]); `None` when it was refused while being prepared.
     key: Option<u64>,
-    /// The request of a write added by itself (`BatchWrite::put`, `delete`), copied into each
-    /// call that carries it.
+    /// Its request, copied into each call that carries it; `None` when it was refused.
     request: Option<Box<WriteRequest>>,
+}
+
+/// The writes of a batch.
+#[derive(Debug)]
+enum Writes {
+    /// Added one at a time, each with its request.
+    Listed(Vec<Entry>),
+    /// `len` writes of one kind to one table, made from the caller's values by the batch's
+    /// [`Build`] (`Table::batch_put`, `batch_delete`): their keys are hashed and their requests
+    /// built when needed, so the batch holds nothing per write beside the caller's values.
+    Uniform { kind: Kind, table: u32, len: usize },
+}
+
+impl Writes {
+    fn len(&self) -> usize {
+        match self {
+            Writes::Listed(entries) => entries.len(),
+            Writes::Uniform { len, .. } => *len,
+        }
+    }
+
+    fn kind(&self, i: usize) -> Option<Kind> {
+        match self {
+            Writes::Listed(entries) => entries.get(i).map(|e| e.kind),
+            Writes::Uniform { kind, len, .. } => (i < *len).then_some(*kind),
+        }
+    }
+
+    /// Write `i`'s table number.
+    fn table(&self, i: usize) -> Option<u32> {
+        match self {
+            Writes::Listed(entries) => entries.get(i).map(|e| e.table),
+            Writes::Uniform { table, len, .. } => (i < *len).then_some(*table),
+        }
+    }
+
+    /// Write `i`'s own request, if it keeps one.
+    fn request(&self, i: usize) -> Option<&WriteRequest> {
+        match self {
+            Writes::Listed(entries) => entries.get(i)?.request.as_deref(),
+            Writes::Uniform { .. } => None,
+        }
+    }
+
+    /// Write `i`'s key hash: kept, or computed by `rebuild`. `Ok(None)` for a write refused
+    /// when it was added (its error is kept apart); `Err` for a key `rebuild` refuses.
+    fn hash(
+        &self,
+        i: usize,
+        tables: &[WrittenTable],
+        rebuild: Option<Rebuild<'_>>,
+    ) -> Result<Option<u64>> {
+        match (self, rebuild) {
+            (Writes::Listed(entries), _) => Ok(entries.get(i).and_then(|e| e.key)),
+            (Writes::Uniform { table, .. }, Some(build)) => {
+                let name = tables.get(*table as usize).map_or("", |t| &*t.name);
+                build.key_hash(i, name, *table).map(Some)
+            }
+            (Writes::Uniform { .. }, None) => Err(request_shape(no_outcome())),
+        }
+    }
 }
 
 /// A table written by the batch.
@@ -142,6 +202,9 @@ pub(crate) trait Build: Sync {
     fn request(&self, i: usize, table: &str) -> Result<WriteRequest>;
     /// Write `i`'s key map, which tells two writes apart (without encoding a whole item).
     fn key(&self, i: usize, table: &str) -> Result<Item>;
+    /// Write `i`'s key hash ([`key_hash`]) in the table numbered `number`, or why the key is
+    /// refused.
+    fn key_hash(&self, i: usize, table: &str, number: u32) -> Result<u64>;
 }
 
 /// The [`Build`] of a batch, if its writes hold no requests.
@@ -160,6 +223,16 @@ impl<T: DynamoTable> Build for Puts<'_, T> {
         let item = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
         key_map::<T>(table, &item.partition_key(), item.sort_key().as_ref())
     }
+
+    fn key_hash(&self, i: usize, table: &str, number: u32) -> Result<u64> {
+        let item = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
+        typed_key_hash::<T>(
+            table,
+            number,
+            &item.partition_key(),
+            item.sort_key().as_ref(),
+        )
+    }
 }
 
 /// Write `i` deletes the `i`th key.
@@ -175,6 +248,22 @@ impl<T: DynamoTable> Build for Deletes<'_, T> {
         let (pk, sk) = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
         key_map::<T>(table, pk, sk.as_ref())
     }
+
+    fn key_hash(&self, i: usize, table: &str, number: u32) -> Result<u64> {
+        let (pk, sk) = self.0.get(i).ok_or_else(|| request_shape(no_outcome()))?;
+        typed_key_hash::<T>(table, number, pk, sk.as_ref())
+    }
+}
+
+/// The hash of a `T` key, checked as [`key_map`] checks it, without building the map.
+fn typed_key_hash<T: DynamoTable>(
+    table: &str,
+    number: u32,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+) -> Result<u64> {
+    let (pk, sk) = key_values::<T>(table, pk, sk)?;
+    Ok(values_hash(number, &pk, sk.as_ref()))
 }
 
 /// Puts and deletes, across any number of tables, sent as `BatchWriteItem` calls.
@@ -213,7 +302,7 @@ impl<T: DynamoTable> Build for Deletes<'_, T> {
 #[must_use = "a batch does nothing until `.execute().await`"]
 pub struct BatchWrite {
     conn: Connection,
-    entries: Vec<Entry>,
+    writes: Writes,
     /// Writes refused before sending, by index.
     refused: Vec<(usize, Error)>,
     /// Why the whole batch is refused: it writes a table with a version attribute.
@@ -223,16 +312,37 @@ pub struct BatchWrite {
     tables: Vec<WrittenTable>,
 }
 
+/// What a batch's calls achieved.
+struct Ran {
+    outcomes: Outcomes,
+    execution_time: Duration,
+    stats: BatchStats,
+}
+
 impl BatchWrite {
     pub(crate) fn new(conn: Connection) -> Self {
         BatchWrite {
             conn,
-            entries: Vec::new(),
+            writes: Writes::Listed(Vec::new()),
             refused: Vec::new(),
             versioned: None,
             retry: None,
             tables: Vec::new(),
         }
+    }
+
+    /// A batch of `len` writes of `kind` to `T`'s table, on `table`'s connection with its retry
+    /// settings, whose keys and requests the [`Build`] given to [`run`](Self::run) makes.
+    fn uniform<T: DynamoTable>(table: &TableRef, kind: Kind, len: usize) -> Self {
+        let mut batch = BatchWrite::new(table.conn.clone()).retry(table.batch_retry);
+        let number = batch.table::<T>();
+        batch.adopt_defaults::<T>();
+        batch.writes = Writes::Uniform {
+            kind,
+            table: number,
+            len,
+        };
+        batch
     }
 
     /// The number of `T`'s table among the batch's tables, added if new.
@@ -269,7 +379,12 @@ impl BatchWrite {
 
     /// Adds a put of `item` into its table.
     pub fn put<T: DynamoTable>(mut self, item: &T) -> Self {
-        self.push_put(item);
+        let table = self.table::<T>();
+        let prepared = checked_item(self.table_name(table), item).and_then(|attributes| {
+            let key = entry_key(self.table_name(table), table, key_names::<T>(), &attributes)?;
+            Ok((put_request(attributes)?, key))
+        });
+        self.push::<T>(Kind::Put, table, prepared);
         self
     }
 
@@ -281,7 +396,7 @@ impl BatchWrite {
         let name = self.table_name(table);
         let prepared = delete_request::<T>(name, &pk, sk.as_ref()).and_then(|request| {
             let key = entry_key(name, table, key_names::<T>(), request_attributes(&request))?;
-            Ok((Some(request), key))
+            Ok((request, key))
         });
         self.push::<T>(Kind::Delete, table, prepared);
         self
@@ -289,12 +404,12 @@ impl BatchWrite {
 
     /// The number of writes added.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.writes.len()
     }
 
     /// True when no write was added.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.writes.len() == 0
     }
 
     /// Takes `T`'s retry settings if none are set yet, and notes a version attribute, which
@@ -315,78 +430,31 @@ impl BatchWrite {
         }
     }
 
-    pub(crate) fn push_put<T: DynamoTable>(&mut self, item: &T) {
-        let table = self.table::<T>();
-        let prepared = checked_item(self.table_name(table), item).and_then(|attributes| {
-            let key = entry_key(self.table_name(table), table, key_names::<T>(), &attributes)?;
-            Ok((Some(put_request(attributes)?), key))
-        });
-        self.push::<T>(Kind::Put, table, prepared);
-    }
-
-    /// A write of this key whose request is built only when a call is about to carry it, by the
-    /// [`Rebuild`] given to [`execute_with`](Self::execute_with). Its key is checked, and hashed,
-    /// now.
-    fn push_deferred<T: DynamoTable>(&mut self, kind: Kind, pk: &T::PK, sk: Option<&T::SK>) {
-        let table = self.table::<T>();
-        let name = self.table_name(table);
-        let prepared = key_map::<T>(name, pk, sk)
-            .and_then(|key| entry_key(name, table, key_names::<T>(), &key))
-            .map(|key| (None, key));
-        self.push::<T>(kind, table, prepared);
-    }
-
-    /// Adds a write: its request if it is kept (`None`: built at send time) and its key's hash,
-    /// or why it is refused.
+    /// Adds a write: its request and its key's hash, or why it is refused.
     fn push<T: DynamoTable>(
         &mut self,
         kind: Kind,
         table: u32,
-        prepared: Result<(Option<WriteRequest>, u64)>,
+        prepared: Result<(WriteRequest, u64)>,
     ) {
         self.adopt_defaults::<T>();
+        // Only batches made by `new` take writes one at a time; `uniform` ones are run at once.
+        let Writes::Listed(entries) = &mut self.writes else {
+            return;
+        };
         let (request, key) = match prepared {
-            Ok((request, key)) => (request.map(Box::new), Some(key)),
+            Ok((request, key)) => (Some(Box::new(request)), Some(key)),
             Err(error) => {
-                self.refused.push((self.entries.len(), error));
+                self.refused.push((entries.len(), error));
                 (None, None)
             }
         };
-        self.entries.push(Entry {
+        entries.push(Entry {
             kind,
             table,
             key,
             request,
         });
-    }
-
-    /// Write `i`'s key attributes: from its own request, or built by `rebuild`; `None` if
-    /// neither can give them.
-    fn key_of(&self, i: usize, rebuild: Option<Rebuild<'_>>) -> Option<Item> {
-        let entry = self.entries.get(i)?;
-        let names = self.tables.get(entry.table as usize)?.key_names;
-        match (&entry.request, rebuild) {
-            (Some(request), _) => {
-                let attributes = request_attributes(request);
-                names
-                    .iter()
-                    .map(|n| Some((n.to_owned(), attributes.get(n)?.clone())))
-                    .collect()
-            }
-            (None, Some(build)) => build.key(i, self.table_name(entry.table)).ok(),
-            (None, None) => None,
-        }
-    }
-
-    /// True when writes `a` and `b` have the same table and key. A key that cannot be read
-    /// counts as different: both are then sent, and DynamoDB's answer is reported as it is.
-    fn same_key(&self, a: usize, b: usize, rebuild: Option<Rebuild<'_>>) -> bool {
-        let table = |i: usize| self.entries.get(i).map(|e| e.table);
-        table(a) == table(b)
-            && match (self.key_of(a, rebuild), self.key_of(b, rebuild)) {
-                (Some(x), Some(y)) => x == y,
-                _ => false,
-            }
     }
 
     /// Sends every write and reports what became of each.
@@ -396,123 +464,66 @@ impl BatchWrite {
     /// before anything is sent. Everything else, including invalid items, throttling and
     /// network failures, is reported per write in the [`BatchWriteReport`].
     pub async fn execute(self) -> Result<BatchWriteReport> {
-        self.execute_with(None).await
+        let ran = self.run(None).await?;
+        Ok(BatchWriteReport {
+            outcomes: ran.outcomes.into_outcomes().collect(),
+            execution_time: ran.execution_time,
+            stats: ran.stats,
+        })
     }
 
-    /// [`execute`](Self::execute), building the requests of writes that hold none with
-    /// `rebuild`, as their calls are sent.
-    pub(crate) async fn execute_with(
-        self,
-        rebuild: Option<Rebuild<'_>>,
-    ) -> Result<BatchWriteReport> {
+    /// Sends every write, building the requests of writes that hold none with `rebuild` as
+    /// their calls are sent.
+    async fn run(self, rebuild: Option<Rebuild<'_>>) -> Result<Ran> {
         if let Some(error) = self.versioned {
             return Err(error);
         }
         let started = Instant::now();
         let retry = self.retry.unwrap_or_else(RetryConfig::batch_default);
-        let mut outcomes: Vec<Option<WriteOutcome>> = vec![None; self.entries.len()];
-        self.supersede_duplicates(&mut outcomes, rebuild)?;
-        let refused = self.refused;
-        for (index, error) in refused {
-            outcomes[index] = Some(WriteOutcome::Failed(Arc::new(error)));
+        let mut outcomes = Outcomes::new(self.writes.len());
+        for (index, error) in self.refused {
+            outcomes.set(index, WriteOutcome::Failed(Arc::new(error)));
         }
-        let to_send: Vec<usize> = (0..self.entries.len())
-            .filter(|&i| outcomes[i].is_none())
-            .collect();
-
         let batch = Sending {
             conn: &self.conn,
-            entries: &self.entries,
+            writes: &self.writes,
             tables: &self.tables,
             rebuild,
         };
-        let (outcomes, stats) = run_chunks(
-            outcomes,
-            to_send,
-            WRITES_PER_BATCH,
+        batch.supersede_duplicates(&mut outcomes)?;
+        let to_send = outcomes.pending();
+        let stats = run_chunks(
+            chunked(to_send, WRITES_PER_BATCH),
             self.conn.batch_concurrency,
             |chunk| write_chunk(&batch, chunk, retry),
-            || WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))),
+            |index, outcome| outcomes.set(index, outcome),
         )
         .await;
-        Ok(BatchWriteReport {
+        Ok(Ran {
             outcomes,
             execution_time: started.elapsed(),
             stats,
         })
-    }
-
-    /// Marks every write followed by a later write of the same key as superseded (the last
-    /// write of a key wins); a put and a delete of one key is an error.
-    fn supersede_duplicates(
-        &self,
-        outcomes: &mut [Option<WriteOutcome>],
-        rebuild: Option<Rebuild<'_>>,
-    ) -> Result<()> {
-        // The last write of each key hash; writes whose different keys share a hash (rare) are
-        // kept apart, by their keys, in `collided`.
-        let mut last: FastMap<u64, usize> = FastMap::default();
-        last.reserve(self.entries.len());
-        let mut collided: FastMap<u64, Vec<usize>> = FastMap::default();
-        for (index, entry) in self.entries.iter().enumerate() {
-            let Some(hash) = entry.key else {
-                continue;
-            };
-            let earlier = match last.get(&hash) {
-                None => {
-                    last.insert(hash, index);
-                    continue;
-                }
-                Some(&earlier) if self.same_key(earlier, index, rebuild) => {
-                    last.insert(hash, index);
-                    earlier
-                }
-                Some(_) => {
-                    let writes = collided.entry(hash).or_default();
-                    match writes
-                        .iter()
-                        .position(|&w| self.same_key(w, index, rebuild))
-                    {
-                        Some(at) => std::mem::replace(&mut writes[at], index),
-                        None => {
-                            writes.push(index);
-                            continue;
-                        }
-                    }
-                }
-            };
-            if self.entries[earlier].kind != entry.kind {
-                let names = self.tables[entry.table as usize].key_names;
-                let key = self
-                    .key_of(index, rebuild)
-                    .map_or_else(|| "(not readable)".to_owned(), |k| describe_key(names, &k));
-                return Err(Error::invalid(
-                    InvalidReason::ConflictingWrites,
-                    format!(
-                        "the batch both puts and deletes the item with key {key} in table `{}` \
-                         (writes {earlier} and {index}): DynamoDB rejects such a batch; keep \
-                         one of the two",
-                        self.table_name(entry.table)
-                    ),
-                ));
-            }
-            outcomes[earlier] = Some(WriteOutcome::Superseded { by: index });
-        }
-        Ok(())
     }
 }
 
 /// What the calls of a batch share.
 struct Sending<'a> {
     conn: &'a Connection,
-    entries: &'a [Entry],
+    writes: &'a Writes,
     tables: &'a [WrittenTable],
     rebuild: Option<Rebuild<'a>>,
 }
 
 impl Sending<'_> {
     fn table(&self, i: usize) -> &WrittenTable {
-        &self.tables[self.entries[i].table as usize]
+        // A write's table is added with it: its number is always in range.
+        &self.tables[self.writes.table(i).unwrap_or(u32::MAX) as usize]
+    }
+
+    /// Write `i`'s key hash (see [`Writes::hash`]).
+    fn hash(&self, i: usize) -> Result<Option<u64>> {
+        self.writes.hash(i, self.tables, self.rebuild)
     }
 
     /// Write `i`'s request for a call: DynamoDB's unprocessed copy from the last call, a copy
@@ -525,11 +536,160 @@ impl Sending<'_> {
         if let Some(request) = returned.remove(&i) {
             return Ok(request);
         }
-        match (&self.entries[i].request, self.rebuild) {
-            (Some(request), _) => Ok(WriteRequest::clone(request)),
+        match (self.writes.request(i), self.rebuild) {
+            (Some(request), _) => Ok(request.clone()),
             (None, Some(build)) => build.request(i, &self.table(i).name),
             (None, None) => Err(request_shape(no_outcome())),
         }
+    }
+
+    /// Write `i`'s key attributes: from its own request, or built by the batch's [`Build`];
+    /// `None` if neither can give them.
+    fn key_of(&self, i: usize) -> Option<Item> {
+        let table = self.tables.get(self.writes.table(i)? as usize)?;
+        match (self.writes.request(i), self.rebuild) {
+            (Some(request), _) => {
+                let attributes = request_attributes(request);
+                table
+                    .key_names
+                    .iter()
+                    .map(|n| Some((n.to_owned(), attributes.get(n)?.clone())))
+                    .collect()
+            }
+            (None, Some(build)) => build.key(i, &table.name).ok(),
+            (None, None) => None,
+        }
+    }
+
+    /// True when writes `a` and `b` have the same table and key. A key that cannot be read
+    /// counts as different: both are then sent, and DynamoDB's answer is reported as it is.
+    fn same_key(&self, a: usize, b: usize) -> bool {
+        self.writes.table(a) == self.writes.table(b)
+            && match (self.key_of(a), self.key_of(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            }
+    }
+
+    /// Marks every write followed by a later write of the same key as superseded (the last
+    /// write of a key wins), and a write whose key the batch's [`Build`] refuses as failed; a
+    /// put and a delete of one key is an error.
+    ///
+    /// Two passes keep memory small: the first notes which key hashes may repeat, at a quarter
+    /// of a byte per write; the second compares only those writes, by hash and then by key.
+    fn supersede_duplicates(&self, outcomes: &mut Outcomes) -> Result<()> {
+        let mut repeats = Repeats::for_hashes(self.writes.len());
+        for index in 0..self.writes.len() {
+            match self.hash(index) {
+                Ok(Some(hash)) => repeats.add(hash),
+                Ok(None) => {}
+                Err(error) => outcomes.set(index, WriteOutcome::Failed(Arc::new(error))),
+            }
+        }
+        let mut last = LastByKey::default();
+        for index in 0..self.writes.len() {
+            if !outcomes.is_pending(index) {
+                continue;
+            }
+            let Ok(Some(hash)) = self.hash(index) else {
+                continue;
+            };
+            if !repeats.may_repeat(hash) {
+                continue;
+            }
+            let Some(earlier) = last.replace(hash, index, |a, b| self.same_key(a, b)) else {
+                continue;
+            };
+            if self.writes.kind(earlier) != self.writes.kind(index) {
+                return Err(self.conflict(earlier, index));
+            }
+            outcomes.set(earlier, WriteOutcome::Superseded { by: index });
+        }
+        Ok(())
+    }
+
+    /// The error for a put and a delete of one key (writes `earlier` and `later`).
+    fn conflict(&self, earlier: usize, later: usize) -> Error {
+        let table = self.table(later);
+        let key = self.key_of(later).map_or_else(
+            || "(not readable)".to_owned(),
+            |k| describe_key(table.key_names, &k),
+        );
+        Error::invalid(
+            InvalidReason::ConflictingWrites,
+            format!(
+                "the batch both puts and deletes the item with key {key} in table `{}` (writes \
+                 {earlier} and {later}): DynamoDB rejects such a batch; keep one of the two",
+                table.name
+            ),
+        )
+    }
+}
+
+/// The outcomes of a batch's writes as they settle: a bit per write for the common one
+/// (written), and beside the bits the outcomes that carry more (an error, the superseding
+/// write), which are few unless much fails. A write in neither is pending.
+#[derive(Debug)]
+struct Outcomes {
+    len: usize,
+    written: Bits,
+    others: FastMap<usize, WriteOutcome>,
+}
+
+impl Outcomes {
+    fn new(len: usize) -> Self {
+        Outcomes {
+            len,
+            written: Bits::new(len),
+            others: FastMap::default(),
+        }
+    }
+
+    fn is_pending(&self, i: usize) -> bool {
+        i < self.len && !self.written.get(i) && !self.others.contains_key(&i)
+    }
+
+    fn set(&mut self, i: usize, outcome: WriteOutcome) {
+        if i >= self.len {
+            return;
+        }
+        if let WriteOutcome::Written = outcome {
+            self.written.set(i, true);
+            if !self.others.is_empty() {
+                self.others.remove(&i);
+            }
+        } else {
+            self.written.set(i, false);
+            self.others.insert(i, outcome);
+        }
+    }
+
+    /// The writes pending now, as a snapshot (a bit per write), to send while outcomes settle.
+    fn pending(&self) -> impl Iterator<Item = usize> + Send + 'static {
+        let mut pending = Bits::new(self.len);
+        for i in (0..self.len).filter(|&i| self.is_pending(i)) {
+            pending.set(i, true);
+        }
+        (0..self.len).filter(move |&i| pending.get(i))
+    }
+
+    /// One outcome per write, in order. A write left pending (which the engine never does)
+    /// is a failure, never a lost write.
+    fn into_outcomes(self) -> impl Iterator<Item = WriteOutcome> {
+        let Outcomes {
+            len,
+            written,
+            mut others,
+        } = self;
+        (0..len).map(move |i| {
+            if written.get(i) {
+                WriteOutcome::Written
+            } else {
+                others
+                    .remove(&i)
+                    .unwrap_or_else(|| WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))))
+            }
+        })
     }
 }
 
@@ -635,7 +795,7 @@ fn match_unprocessed(
     // Pending writes by key hash; `None` where two of them share one (ambiguous).
     let mut by_key: FastMap<u64, Option<usize>> = FastMap::default();
     for &i in pending {
-        if let Some(hash) = batch.entries[i].key {
+        if let Ok(Some(hash)) = batch.hash(i) {
             by_key
                 .entry(hash)
                 .and_modify(|at| *at = None)
@@ -723,13 +883,16 @@ pub(crate) async fn put_items<T: DynamoTable>(
     table: &TableRef,
     items: Vec<T>,
 ) -> Result<BatchWriteResult<T>> {
-    let mut batch = new_batch(table);
-    for item in &items {
-        batch.push_deferred::<T>(Kind::Put, &item.partition_key(), item.sort_key().as_ref());
-    }
-    // Write `i` is `items[i]`: its request is encoded when a call is about to carry it.
-    let report = batch.execute_with(Some(&Puts(&items))).await?;
-    Ok(split(items, report))
+    // Write `i` is `items[i]`: its key is hashed from the item, and its request encoded when a
+    // call is about to carry it.
+    let batch = BatchWrite::uniform::<T>(table, Kind::Put, items.len());
+    let ran = batch.run(Some(&Puts(&items))).await?;
+    Ok(split(
+        items,
+        ran.outcomes.into_outcomes(),
+        ran.execution_time,
+        ran.stats,
+    ))
 }
 
 /// Deletes the items of `T`'s table with these keys, each paired with its outcome.
@@ -737,18 +900,15 @@ pub(crate) async fn delete_keys<T: DynamoTable>(
     table: &TableRef,
     keys: Vec<KeyOf<T>>,
 ) -> Result<BatchWriteResult<KeyOf<T>>> {
-    let mut batch = new_batch(table);
-    for (pk, sk) in &keys {
-        batch.push_deferred::<T>(Kind::Delete, pk, sk.as_ref());
-    }
     // Write `i` deletes `keys[i]`; its request is built when a call is about to carry it.
-    let report = batch.execute_with(Some(&Deletes::<T>(&keys))).await?;
-    Ok(split(keys, report))
-}
-
-/// A batch on `table`'s connection with `table`'s retry settings.
-pub(crate) fn new_batch(table: &TableRef) -> BatchWrite {
-    BatchWrite::new(table.conn.clone()).retry(table.batch_retry)
+    let batch = BatchWrite::uniform::<T>(table, Kind::Delete, keys.len());
+    let ran = batch.run(Some(&Deletes::<T>(&keys))).await?;
+    Ok(split(
+        keys,
+        ran.outcomes.into_outcomes(),
+        ran.execution_time,
+        ran.stats,
+    ))
 }
 
 /// The outcome of a batch write, one entry per input value.
@@ -798,16 +958,20 @@ impl<V> BatchWriteResult<V> {
 
 /// Pairs each input value with its outcome. The written values stay where they are, in the
 /// input's allocation: no second vector of the caller's values.
-pub(crate) fn split<V>(mut values: Vec<V>, report: BatchWriteReport) -> BatchWriteResult<V> {
+pub(crate) fn split<V>(
+    mut values: Vec<V>,
+    mut outcomes: impl Iterator<Item = WriteOutcome>,
+    execution_time: Duration,
+    stats: BatchStats,
+) -> BatchWriteResult<V> {
     let mut result = BatchWriteResult {
         items: Vec::new(),
         failed: Vec::new(),
         unknown: Vec::new(),
         superseded: Vec::new(),
-        execution_time: report.execution_time,
-        stats: report.stats,
+        execution_time,
+        stats,
     };
-    let mut outcomes = report.outcomes.into_iter();
     let mut others = Vec::new();
     let not_written: Vec<V> = values
         .extract_if(.., |_| match outcomes.next() {
@@ -876,19 +1040,71 @@ mod tests {
         BatchWrite::new(Connection::new(sdk, "http://127.0.0.1:9".into()))
     }
 
+    /// The entries of a batch made by `batch()`.
+    fn entries(batch: &mut BatchWrite) -> &mut Vec<Entry> {
+        match &mut batch.writes {
+            Writes::Listed(entries) => entries,
+            Writes::Uniform { .. } => panic!("a uniform batch has no entries"),
+        }
+    }
+
     /// Every write's key hash forced to one value: different keys then collide.
     fn collide(batch: &mut BatchWrite) {
-        for entry in &mut batch.entries {
+        for entry in entries(batch) {
             entry.key = entry.key.map(|_| 42);
         }
     }
 
-    fn superseded(outcomes: &[Option<WriteOutcome>]) -> Vec<(usize, usize)> {
+    /// `len` puts of `Doc`s built by the `Build` given when it is run, as `batch_put` makes.
+    fn uniform(len: usize) -> BatchWrite {
+        let mut uniform = batch();
+        let table = uniform.table::<Doc>();
+        uniform.writes = Writes::Uniform {
+            kind: Kind::Put,
+            table,
+            len,
+        };
+        uniform
+    }
+
+    /// A [`Build`] whose key hashes all collide.
+    struct Colliding<'a>(&'a dyn Build);
+
+    impl Build for Colliding<'_> {
+        fn request(&self, i: usize, table: &str) -> Result<WriteRequest> {
+            self.0.request(i, table)
+        }
+        fn key(&self, i: usize, table: &str) -> Result<Item> {
+            self.0.key(i, table)
+        }
+        fn key_hash(&self, i: usize, table: &str, number: u32) -> Result<u64> {
+            self.0.key_hash(i, table, number).map(|_| 42)
+        }
+    }
+
+    fn sending<'a>(batch: &'a BatchWrite, rebuild: Option<Rebuild<'a>>) -> Sending<'a> {
+        Sending {
+            conn: &batch.conn,
+            writes: &batch.writes,
+            tables: &batch.tables,
+            rebuild,
+        }
+    }
+
+    /// The outcomes `supersede_duplicates` gives the batch's writes.
+    fn supersede(batch: &BatchWrite, rebuild: Option<Rebuild<'_>>) -> Result<Outcomes> {
+        let mut outcomes = Outcomes::new(batch.len());
+        sending(batch, rebuild).supersede_duplicates(&mut outcomes)?;
+        Ok(outcomes)
+    }
+
+    /// (superseded write, the write that superseded it), in order.
+    fn superseded(outcomes: Outcomes) -> Vec<(usize, usize)> {
         outcomes
-            .iter()
+            .into_outcomes()
             .enumerate()
             .filter_map(|(i, o)| match o {
-                Some(WriteOutcome::Superseded { by }) => Some((i, *by)),
+                WriteOutcome::Superseded { by } => Some((i, by)),
                 _ => None,
             })
             .collect()
@@ -903,9 +1119,10 @@ mod tests {
             .put(&doc("c", "1"))
             .put(&doc("b", "2"));
         collide(&mut kept);
-        let mut outcomes = vec![None; kept.entries.len()];
-        kept.supersede_duplicates(&mut outcomes, None).unwrap();
-        assert_eq!(superseded(&outcomes), [(0, 2), (1, 4)]);
+        assert_eq!(
+            superseded(supersede(&kept, None).unwrap()),
+            [(0, 2), (1, 4)]
+        );
 
         // Writes that hold no request (batch_put): keys built from the values, including one
         // whose item is refused when encoded (too large), which is still told apart.
@@ -915,16 +1132,29 @@ mod tests {
             doc("c", "1"),
             doc("a", "2"),
         ];
-        let mut deferred = batch();
-        for item in &items {
-            deferred.push_deferred::<Doc>(Kind::Put, &item.id, None);
+        let outcomes = supersede(&uniform(items.len()), Some(&Colliding(&Puts(&items)))).unwrap();
+        assert_eq!(superseded(outcomes), [(0, 3)]);
+    }
+
+    #[test]
+    fn duplicates_among_many_writes_are_all_found_and_refused_keys_fail() {
+        // 20,000 puts; every 100th repeats the key of the write 5,000 before it, and one key
+        // is empty (which DynamoDB refuses).
+        let mut items: Vec<Doc> = (0..20_000).map(|i| doc(&format!("k{i}"), "v")).collect();
+        let repeated: Vec<(usize, usize)> = (5_000..20_000)
+            .step_by(100)
+            .map(|later| (later - 5_000, later))
+            .collect();
+        for &(earlier, later) in &repeated {
+            items[later].id = items[earlier].id.clone();
         }
-        collide(&mut deferred);
-        let mut outcomes = vec![None; items.len()];
-        deferred
-            .supersede_duplicates(&mut outcomes, Some(&Puts(&items)))
-            .unwrap();
-        assert_eq!(superseded(&outcomes), [(0, 3)]);
+        items[7].id.clear();
+        let outcomes = supersede(&uniform(items.len()), Some(&Puts(&items))).unwrap();
+        assert!(matches!(
+            outcomes.others.get(&7),
+            Some(WriteOutcome::Failed(_))
+        ));
+        assert_eq!(superseded(outcomes), repeated);
     }
 
     #[test]
@@ -934,44 +1164,57 @@ mod tests {
             .put(&doc("b", "1"))
             .delete::<Doc>(("b".to_string(), None));
         collide(&mut conflicting);
-        let mut outcomes = vec![None; 3];
-        let error = conflicting
-            .supersede_duplicates(&mut outcomes, None)
-            .unwrap_err();
+        let error = supersede(&conflicting, None).unwrap_err();
         assert!(error.to_string().contains("writes 1 and 2"), "{error}");
     }
 
     #[test]
+    fn outcomes_keep_a_bit_per_write_and_every_write_gets_one() {
+        let mut outcomes = Outcomes::new(5);
+        outcomes.set(1, WriteOutcome::Superseded { by: 3 });
+        outcomes.set(3, WriteOutcome::Written);
+        outcomes.set(
+            4,
+            WriteOutcome::Unknown(Arc::new(request_shape("lost".into()))),
+        );
+        outcomes.set(9, WriteOutcome::Written);
+        assert_eq!(outcomes.pending().collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(outcomes.others.len(), 2);
+        let all: Vec<WriteOutcome> = outcomes.into_outcomes().collect();
+        assert_eq!(all.len(), 5);
+        // A write never settled is reported failed, never dropped.
+        assert!(matches!(all[0], WriteOutcome::Failed(_)));
+        assert!(matches!(all[1], WriteOutcome::Superseded { by: 3 }));
+        assert!(matches!(all[3], WriteOutcome::Written));
+        assert!(matches!(all[4], WriteOutcome::Unknown(_)));
+    }
+
+    #[test]
     fn an_unprocessed_write_is_matched_to_its_write_or_all_count_as_unprocessed() {
-        let written = batch()
+        let mut written = batch()
             .put(&doc("a", "1"))
             .put(&doc("b", "1"))
             .put(&doc("c", "1"));
-        let unprocessed = |batch: &BatchWrite| {
-            let request = batch.entries[1].request.as_deref().cloned().unwrap();
-            HashMap::from([("docs".to_owned(), vec![request])])
-        };
-        let sending = |batch: &BatchWrite| {
-            let unprocessed = unprocessed(batch);
-            let sending = Sending {
-                conn: &batch.conn,
-                entries: &batch.entries,
-                tables: &batch.tables,
-                rebuild: None,
-            };
+        let matched = |batch: &BatchWrite| {
+            let request = batch.writes.request(1).cloned().unwrap();
+            let unprocessed = HashMap::from([("docs".to_owned(), vec![request])]);
             let mut returned = FastMap::default();
-            let matched = match_unprocessed(&sending, &[0, 1, 2], unprocessed, &mut returned);
+            let matched = match_unprocessed(
+                &sending(batch, None),
+                &[0, 1, 2],
+                unprocessed,
+                &mut returned,
+            );
             (matched, returned.len())
         };
-        assert_eq!(sending(&written), ((vec![1], false), 1));
+        assert_eq!(matched(&written), ((vec![1], false), 1));
         // Every write given b's hash: the answer matches three writes.
-        let mut colliding = written;
-        let hash = colliding.entries[1].key;
-        for entry in &mut colliding.entries {
+        let hash = entries(&mut written)[1].key;
+        for entry in entries(&mut written) {
             entry.key = hash;
         }
         // The answer cannot be placed: every pending write is sent again, and may have been
         // applied.
-        assert_eq!(sending(&colliding).0, (vec![0, 1, 2], true));
+        assert_eq!(matched(&written).0, (vec![0, 1, 2], true));
     }
 }

@@ -1,0 +1,282 @@
+//! 64-bit key hashes, to find repeated keys in a batch and to match DynamoDB's answers
+//! (returned items, unprocessed requests) back to the inputs; a fast hasher for maps keyed by
+//! them. A hash can collide: its users confirm a match by comparing the keys, or treat two keys
+//! with one hash as ambiguous.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::codec::key::Item;
+use crate::schema::KeyNames;
+
+/// A map keyed by key hashes or request numbers, with a fast non-cryptographic hash: the keys are the
+/// caller's own, per batch call, so there is nothing to defend against.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// The FxHash mixing step (as in rustc), over 8-byte words, finished by a full mix.
+#[derive(Default)]
+pub(crate) struct FastHasher {
+    hash: u64,
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply above leaves the low bits depending on the low bits of the last word
+        // only (for a key such as "00000123", nearly constant), and a map picks its bucket by
+        // the low bits: mix every bit into every other (splitmix64's finalizer) first.
+        let mut x = self.hash;
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        x ^ (x >> 31)
+    }
+}
+
+/// A key value as a type tag and its bytes, for the hash.
+fn tagged_bytes(value: &AttributeValue) -> (u8, Cow<'_, [u8]>) {
+    match value {
+        AttributeValue::S(s) => (b'S', Cow::Borrowed(s.as_bytes())),
+        AttributeValue::N(n) => (b'N', Cow::Borrowed(n.as_bytes())),
+        AttributeValue::B(b) => (b'B', Cow::Borrowed(b.as_ref())),
+        // Keys are S, N or B; anything else is still told apart, if slowly.
+        other => (b'?', Cow::Owned(format!("{other:?}").into_bytes())),
+    }
+}
+
+/// A 64-bit hash of the key in `attributes` of the table numbered `table` (numbered by the
+/// caller), without building a string; `None` if a key attribute is missing. Equal keys hash
+/// alike; different keys almost never do, but can.
+pub(crate) fn key_hash(table: u32, names: KeyNames, attributes: &Item) -> Option<u64> {
+    let pk = attributes.get(names.partition)?;
+    let sk = match names.sort {
+        Some(name) => Some(attributes.get(name)?),
+        None => None,
+    };
+    Some(values_hash(table, pk, sk))
+}
+
+/// [`key_hash`] of a key given as its values (partition, then sort).
+pub(crate) fn values_hash(table: u32, pk: &AttributeValue, sk: Option<&AttributeValue>) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.add(u64::from(table));
+    for value in std::iter::once(pk).chain(sk) {
+        // Tagged and length-prefixed: no two different keys give the same words.
+        let (tag, bytes) = tagged_bytes(value);
+        hasher.write_u8(tag);
+        hasher.write_usize(bytes.len());
+        hasher.write(&bytes);
+    }
+    hasher.finish()
+}
+
+/// Which of many hashes occur more than once, in two bits per slot and about eight slots per
+/// hash (a quarter of a byte per hash, where a map of them takes some twenty bytes). A hash it
+/// calls unique is unique; one that may repeat (a repeat, or a hash sharing its slot, about one
+/// in eight) is for the caller to check exactly.
+pub(crate) struct Repeats {
+    seen: Vec<u64>,
+    again: Vec<u64>,
+    mask: u64,
+}
+
+impl Repeats {
+    /// Room for `n` hashes.
+    pub(crate) fn for_hashes(n: usize) -> Self {
+        let slots = n.saturating_mul(8).next_power_of_two().max(64);
+        Repeats {
+            seen: vec![0; slots / 64],
+            again: vec![0; slots / 64],
+            mask: slots as u64 - 1,
+        }
+    }
+
+    /// The word and the bit of `hash`'s slot (its low bits, which [`FastHasher`] mixes).
+    fn slot(&self, hash: u64) -> (usize, u64) {
+        let slot = hash & self.mask;
+        ((slot / 64) as usize, 1 << (slot % 64))
+    }
+
+    pub(crate) fn add(&mut self, hash: u64) {
+        let (word, bit) = self.slot(hash);
+        if self.seen[word] & bit == 0 {
+            self.seen[word] |= bit;
+        } else {
+            self.again[word] |= bit;
+        }
+    }
+
+    /// False when `hash` was added at most once.
+    pub(crate) fn may_repeat(&self, hash: u64) -> bool {
+        let (word, bit) = self.slot(hash);
+        self.again[word] & bit != 0
+    }
+}
+
+/// The last of each key among numbered keys (writes, reads) whose hashes may repeat: by hash,
+/// and by key where different keys share a hash (rare).
+#[derive(Default)]
+pub(crate) struct LastByKey {
+    by_hash: FastMap<u64, usize>,
+    collided: FastMap<u64, Vec<usize>>,
+}
+
+impl LastByKey {
+    /// Records `index` (key hash `hash`) as the last of its key; returns the earlier one it
+    /// replaces, if any. `same` tells whether two numbered keys are equal.
+    pub(crate) fn replace(
+        &mut self,
+        hash: u64,
+        index: usize,
+        same: impl Fn(usize, usize) -> bool,
+    ) -> Option<usize> {
+        match self.by_hash.get(&hash) {
+            None => {
+                self.by_hash.insert(hash, index);
+                None
+            }
+            Some(&earlier) if same(earlier, index) => {
+                self.by_hash.insert(hash, index);
+                Some(earlier)
+            }
+            Some(_) => {
+                let writes = self.collided.entry(hash).or_default();
+                match writes.iter().position(|&w| same(w, index)) {
+                    Some(at) => Some(std::mem::replace(&mut writes[at], index)),
+                    None => {
+                        writes.push(index);
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The group of `table` among `groups` (a batch call's requests by table), added with `new()`
+/// if it is not there yet. A call touches few tables: a linear search beats hashing a name per
+/// request.
+pub(crate) fn group_of<'a, 'g, G>(
+    groups: &'g mut Vec<(&'a str, G)>,
+    table: &'a str,
+    new: impl FnOnce() -> G,
+) -> &'g mut G {
+    let at = match groups.iter().position(|(name, _)| *name == table) {
+        Some(at) => at,
+        None => {
+            groups.push((table, new()));
+            groups.len() - 1
+        }
+    };
+    &mut groups[at].1
+}
+
+/// Names of the distinct tables among `tables`, for logs and error messages.
+pub(crate) fn table_list<'a>(tables: impl Iterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for table in tables {
+        // A batch touches few tables: a linear check beats sorting a name per request.
+        if !names.contains(&table) {
+            names.push(table);
+        }
+    }
+    names.sort_unstable();
+    names.join("`, `")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_hashes_of_sequential_keys_spread_over_the_low_bits() {
+        // Maps pick buckets by the low bits: sequential sort keys must not crowd a few.
+        let names = KeyNames {
+            partition: "p",
+            sort: Some("s"),
+        };
+        let mut buckets = std::collections::HashSet::new();
+        for i in 0..10_000 {
+            let key = HashMap::from([
+                ("p".to_owned(), AttributeValue::S("big".into())),
+                ("s".to_owned(), AttributeValue::S(format!("{i:08}"))),
+            ]);
+            let hash = key_hash(0, names, &key).unwrap();
+            buckets.insert(hash & 0x3ff);
+        }
+        assert!(buckets.len() > 1000, "{} of 1024 buckets", buckets.len());
+    }
+
+    #[test]
+    fn repeated_hashes_are_always_flagged_and_few_unique_ones_are() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let hashes: Vec<u64> = (0..10_000).map(|_| next()).collect();
+        let mut repeats = Repeats::for_hashes(hashes.len() + 100);
+        for &h in &hashes {
+            repeats.add(h);
+        }
+        for &h in &hashes[..100] {
+            repeats.add(h);
+        }
+        assert!(hashes[..100].iter().all(|&h| repeats.may_repeat(h)));
+        let flagged = hashes[100..]
+            .iter()
+            .filter(|&&h| repeats.may_repeat(h))
+            .count();
+        // About one in eight shares a slot with another hash; none of them is a repeat.
+        assert!(
+            flagged < 9_900 / 6,
+            "{flagged} of 9,900 unique hashes flagged"
+        );
+        assert!(!Repeats::for_hashes(0).may_repeat(7));
+    }
+
+    #[test]
+    fn a_key_hashes_alike_as_a_map_and_as_its_values() {
+        let names = KeyNames {
+            partition: "p",
+            sort: Some("s"),
+        };
+        let (p, s) = (AttributeValue::S("a".into()), AttributeValue::N("1".into()));
+        let key = HashMap::from([("p".to_owned(), p.clone()), ("s".to_owned(), s.clone())]);
+        assert_eq!(key_hash(3, names, &key), Some(values_hash(3, &p, Some(&s))));
+        assert_ne!(values_hash(3, &p, Some(&s)), values_hash(3, &s, Some(&p)));
+        assert_ne!(values_hash(3, &p, Some(&s)), values_hash(4, &p, Some(&s)));
+    }
+}
