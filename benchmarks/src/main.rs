@@ -208,14 +208,27 @@ fn main() {
     });
     if options.wants("memory") {
         eprintln!("memory");
+        let memory_reps = if options.quick { 3 } else { 5 };
         for (label, workload, n) in [
             ("stream 10,000 items", "stream", 10_000),
             ("stream 100,000 items", "stream", 100_000),
             ("batch write 100,000 items", "batch_write", 100_000),
+            ("batch get 100,000 keys", "batch_get", 100_000),
         ] {
-            let mut row = [0; 3];
-            for (i, way) in [Way::Raw, Way::Ours, Way::Seed].into_iter().enumerate() {
-                row[i] = memory_child(workload, n, way, &endpoint);
+            // A child per figure, several per way in a shuffled order: one process's peak
+            // varies by a few hundred KiB from run to run.
+            let mut row: [Vec<u64>; 3] = Default::default();
+            for _ in 0..memory_reps {
+                let mut order = [Way::Raw, Way::Ours, Way::Seed];
+                rng.shuffle(&mut order);
+                for way in order {
+                    let at = match way {
+                        Way::Raw | Way::RawAgain => 0,
+                        Way::Ours => 1,
+                        Way::Seed => 2,
+                    };
+                    row[at].push(memory_child(workload, n, way, &endpoint));
+                }
             }
             run.memory.push((label.to_owned(), row));
         }

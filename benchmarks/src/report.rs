@@ -31,7 +31,8 @@ pub struct Run {
     /// ns per item, per conversion: [encode, decode].
     pub conversion: [[Vec<f64>; 2]; 3],
     /// Peak RSS in KiB: (label, per way of raw, ours, seed).
-    pub memory: Vec<(String, [u64; 3])>,
+    /// Peak RSS in KiB per workload: one figure per child process, per way (raw, ours, seed).
+    pub memory: Vec<(String, [Vec<u64>; 3])>,
     /// Seconds of CPU per build: (serde derives alone, with `DynamoTable`).
     pub compile: Option<(Vec<f64>, Vec<f64>)>,
     pub notes: Vec<String>,
@@ -90,7 +91,7 @@ impl Run {
              in flight (the seed's fixed concurrency; ours is set to match). Each way is given \
              its input in the form its API takes, made before the measurement (the seed's items \
              as its own type, owned keys for ours and the seed's batch gets).\n\
-             - Peak RSS comes from child processes, one per figure (`VmHWM`).\n\n\
+             - Peak RSS comes from child processes (`VmHWM`), several per figure.\n\n\
              ## The machine and the run\n\n{machine}\n",
             reps = self.reps,
             round = thousands((BATCH / BATCH_ROUNDS) as u64),
@@ -248,22 +249,34 @@ impl Run {
     }
 
     fn memory(&self, out: &mut String) {
-        if self.memory.is_empty() {
+        let Some((_, first)) = self.memory.first() else {
             return;
-        }
-        out.push_str(
-            "\n## Memory\n\n| peak RSS (MiB) | raw SDK | ours | seed 0.8.0 |\n\
+        };
+        let _ = write!(
+            out,
+            "\n## Memory\n\nPeak RSS of a child process per figure, {} children per way in a \
+             shuffled order: the median, with the lowest and the highest.\n\n\
+             | peak RSS (MiB) | raw SDK | ours | seed 0.8.0 |\n\
              | --- | ---: | ---: | ---: |\n",
+            first[0].len()
         );
-        let mib = |k: u64| k as f64 / 1024.0;
-        for (label, kib) in &self.memory {
-            let _ = writeln!(
-                out,
-                "| {label} | {:.1} | {:.1} | {:.1} |",
-                mib(kib[0]),
-                mib(kib[1]),
-                mib(kib[2])
-            );
+        let mib = |k: f64| k / 1024.0;
+        for (label, ways) in &self.memory {
+            let cells: Vec<String> = ways
+                .iter()
+                .map(|kib| {
+                    let as_f64: Vec<f64> = kib.iter().map(|&k| k as f64).collect();
+                    let low = as_f64.iter().copied().fold(f64::INFINITY, f64::min);
+                    let high = as_f64.iter().copied().fold(0.0, f64::max);
+                    format!(
+                        "{:.1} [{:.1}, {:.1}]",
+                        mib(median(&as_f64)),
+                        mib(low),
+                        mib(high)
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
         }
     }
 

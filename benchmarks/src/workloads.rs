@@ -500,25 +500,7 @@ pub async fn run(ctx: &Ctx, workload: Workload, way: Way, rep: usize, round: usi
                     .collect(),
                 Way::Raw | Way::RawAgain => Vec::new(),
             };
-            measure(async {
-                let n = match way {
-                    Way::Raw | Way::RawAgain => raw_batch_get(ctx, &keys).await.len(),
-                    Way::Ours => must(ctx.ours.batch_get(owned).await, "batch get")
-                        .items
-                        .len(),
-                    Way::Seed => must(
-                        <SeedItem as seed::DynamoTable>::batch_get(owned).await,
-                        "seed batch get",
-                    )
-                    .items
-                    .len(),
-                };
-                if n != per_round {
-                    crate::fail(&format!("batch get found {n} of {per_round}"));
-                }
-                n as u64
-            })
-            .await
+            measure(async { batch_get(ctx, way, &keys, owned).await as u64 }).await
         }
         Workload::Count => {
             measure(async {
@@ -689,6 +671,33 @@ async fn batch_write(ctx: &Ctx, way: Way, items: Vec<Item>, seed_items: Vec<Seed
     n
 }
 
+/// Reads the items with these keys (`keys` for the raw SDK, `owned` for ours and the seed's:
+/// the same keys, in the form their APIs take); returns how many it found, which must be all.
+async fn batch_get(
+    ctx: &Ctx,
+    way: Way,
+    keys: &[(String, String)],
+    owned: Vec<(String, Option<String>)>,
+) -> usize {
+    let wanted = keys.len().max(owned.len());
+    let n = match way {
+        Way::Raw | Way::RawAgain => raw_batch_get(ctx, keys).await.len(),
+        Way::Ours => must(ctx.ours.batch_get(owned).await, "batch get")
+            .items
+            .len(),
+        Way::Seed => must(
+            <SeedItem as seed::DynamoTable>::batch_get(owned).await,
+            "seed batch get",
+        )
+        .items
+        .len(),
+    };
+    if n != wanted {
+        crate::fail(&format!("batch get found {n} of {wanted}"));
+    }
+    n
+}
+
 /// The items with these keys, as a caller of a batch get wants them: decoded and kept.
 async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> Vec<Item> {
     // Each chunk's key maps are built as it is sent.
@@ -743,10 +752,26 @@ pub async fn memory_child(ctx: &Ctx, workload: &str, n: usize, way: Way) {
         }
         "batch_write" => {
             let items: Vec<Item> = (0..n)
-                .map(|i| item(&format!("mem-bw-{}", way.name()), i, "w"))
+                // One partition for every way (the table is the same; each run overwrites the
+                // last), so that no way's keys are longer than another's.
+                .map(|i| item("mem-bw", i, "w"))
                 .collect();
             let (items, seed_items) = items_for(way, items);
             batch_write(ctx, way, items, seed_items).await;
+        }
+        "batch_get" => {
+            // Keys of the loaded partition `big`, in the form each way's API takes (the raw
+            // SDK borrows them, ours and the seed's take them).
+            let keys: Vec<(String, String)> = (0..n.min(BIG))
+                .map(|i| ("big".to_owned(), format!("{i:08}")))
+                .collect();
+            match way {
+                Way::Raw | Way::RawAgain => batch_get(ctx, way, &keys, Vec::new()).await,
+                Way::Ours | Way::Seed => {
+                    let owned = keys.into_iter().map(|(p, s)| (p, Some(s))).collect();
+                    batch_get(ctx, way, &[], owned).await
+                }
+            };
         }
         other => crate::fail(&format!("unknown memory workload {other}")),
     }
