@@ -14,7 +14,7 @@ use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
 use super::bits::Bits;
 use super::chunks::{chunked, retry_chunk, run_chunks};
-use super::key_hash::{FastMap, LastByKey, Repeats, key_hash, values_hash};
+use super::key_hash::{FastMap, Found, find_repeats, key_hash, values_hash};
 use super::results::{BatchGetResult, BatchStats, Failed};
 use crate::codec::item::{Reading, is_expired};
 use crate::codec::key::{Item, key_map, key_values};
@@ -345,31 +345,28 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
 }
 
 /// Removes every key that repeats an earlier one (they are read once) and returns how many it
-/// removed; an invalid key is an error naming it. Two passes keep memory small, as for batch
-/// writes: the first notes which key hashes may repeat, the second compares only those keys.
+/// removed; an invalid key is an error naming it.
 fn drop_repeated_keys<T: DynamoTable>(table: &str, keys: &mut Vec<KeyOf<T>>) -> Result<usize> {
-    let hash = |(pk, sk): &KeyOf<T>| -> Result<u64> {
+    let hash = |i: usize| -> Result<Option<u64>> {
+        let Some((pk, sk)) = keys.get(i) else {
+            return Ok(None);
+        };
         let (pk, sk) = key_values::<T>(table, pk, sk.as_ref())?;
-        Ok(values_hash(0, &pk, sk.as_ref()))
+        Ok(Some(values_hash(0, &pk, sk.as_ref())))
     };
-    let mut repeats = Repeats::for_hashes(keys.len());
-    for key in keys.iter() {
-        repeats.add(hash(key)?);
-    }
-    let mut last = LastByKey::default();
+    let map = |i: usize| {
+        let (pk, sk) = keys.get(i)?;
+        key_map::<T>(table, pk, sk.as_ref()).ok()
+    };
+    let same = |a: usize, b: usize| matches!((map(a), map(b)), (Some(x), Some(y)) if x == y);
     let mut repeated = Bits::new(keys.len());
-    let map = |(pk, sk): &KeyOf<T>| key_map::<T>(table, pk, sk.as_ref()).ok();
-    let same = |a: usize, b: usize| {
-        let key = |i: usize| keys.get(i).and_then(map);
-        matches!((key(a), key(b)), (Some(x), Some(y)) if x == y)
-    };
-    for (i, key) in keys.iter().enumerate() {
-        let h = hash(key)?;
-        if repeats.may_repeat(h) && last.replace(h, i, same).is_some() {
-            repeated.set(i, true);
+    find_repeats(keys.len(), hash, same, |found| match found {
+        Found::Refused(_, error) => Err(error),
+        Found::Repeat { later, .. } => {
+            repeated.set(later, true);
+            Ok(())
         }
-    }
-    drop(last);
+    })?;
     let before = keys.len();
     let mut at = 0;
     keys.retain(|_| {

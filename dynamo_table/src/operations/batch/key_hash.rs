@@ -10,6 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::codec::key::Item;
+use crate::error::{Error, Result};
 use crate::schema::KeyNames;
 
 /// A map keyed by key hashes or request numbers, with a fast non-cryptographic hash: the keys are the
@@ -183,6 +184,72 @@ impl LastByKey {
     }
 }
 
+/// Up to this many keys, repeated keys are found in one pass through a map of every hash (a
+/// few hundred KiB at most); beyond it, in two passes through [`Repeats`], which hash each key
+/// twice but hold a quarter of a byte per key.
+const ONE_PASS: usize = 4096;
+
+/// What [`find_repeats`] found about one key.
+pub(crate) enum Found {
+    /// The key could not be hashed (the caller's hash refused it).
+    Refused(usize, Error),
+    /// Key `later` equals key `earlier`, the last equal key before it.
+    Repeat { earlier: usize, later: usize },
+}
+
+/// Tells `found` of every key among `0..len` that repeats an earlier one, and of every key that
+/// `hash` refuses (`Ok(None)`: a key to leave out). Keys with equal hashes are compared with
+/// `same`; `found` can stop the search with an error.
+pub(crate) fn find_repeats(
+    len: usize,
+    hash: impl Fn(usize) -> Result<Option<u64>>,
+    same: impl Fn(usize, usize) -> bool,
+    mut found: impl FnMut(Found) -> Result<()>,
+) -> Result<()> {
+    let mut last = LastByKey::default();
+    if len <= ONE_PASS {
+        for i in 0..len {
+            match hash(i) {
+                Ok(Some(h)) => repeat_of(&mut last, h, i, &same, &mut found)?,
+                Ok(None) => {}
+                Err(error) => found(Found::Refused(i, error))?,
+            }
+        }
+        return Ok(());
+    }
+    let mut repeats = Repeats::for_hashes(len);
+    for i in 0..len {
+        match hash(i) {
+            Ok(Some(h)) => repeats.add(h),
+            Ok(None) => {}
+            Err(error) => found(Found::Refused(i, error))?,
+        }
+    }
+    for i in 0..len {
+        // A refused key is refused again, and left out.
+        if let Ok(Some(h)) = hash(i)
+            && repeats.may_repeat(h)
+        {
+            repeat_of(&mut last, h, i, &same, &mut found)?;
+        }
+    }
+    Ok(())
+}
+
+/// Records key `later` (hash `h`) in `last`, telling `found` if it repeats an earlier key.
+fn repeat_of(
+    last: &mut LastByKey,
+    h: u64,
+    later: usize,
+    same: &impl Fn(usize, usize) -> bool,
+    found: &mut impl FnMut(Found) -> Result<()>,
+) -> Result<()> {
+    match last.replace(h, later, same) {
+        Some(earlier) => found(Found::Repeat { earlier, later }),
+        None => Ok(()),
+    }
+}
+
 /// The group of `table` among `groups` (a batch call's requests by table), added with `new()`
 /// if it is not there yet. A call touches few tables: a linear search beats hashing a name per
 /// request.
@@ -265,6 +332,38 @@ mod tests {
             "{flagged} of 9,900 unique hashes flagged"
         );
         assert!(!Repeats::for_hashes(0).may_repeat(7));
+    }
+
+    #[test]
+    fn repeats_are_found_in_one_pass_and_in_two_even_when_hashes_collide() {
+        for len in [100, ONE_PASS + 1000] {
+            // Key i is i % (len - 10): the last ten repeat the first ten. Hashes collide in
+            // sevens; key 3 is refused.
+            let key = |i: usize| i % (len - 10);
+            let hash = |i: usize| match key(i) {
+                3 => Err(Error::Unprocessed {
+                    table: "t".into(),
+                    attempts: 0,
+                }),
+                k => Ok(Some((k % 7) as u64)),
+            };
+            let mut repeats = Vec::new();
+            let mut refused = Vec::new();
+            find_repeats(len, hash, |a, b| key(a) == key(b), |found| {
+                match found {
+                    Found::Refused(i, _) => refused.push(i),
+                    Found::Repeat { earlier, later } => repeats.push((earlier, later)),
+                }
+                Ok(())
+            })
+            .unwrap();
+            let expected: Vec<(usize, usize)> = (0..10)
+                .filter(|&k| k != 3)
+                .map(|k| (k, len - 10 + k))
+                .collect();
+            assert_eq!(repeats, expected, "{len} keys");
+            assert_eq!(refused, [3, len - 7], "{len} keys");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
 use super::bits::Bits;
 use super::chunks::{chunked, retry_chunk, run_chunks};
-use super::key_hash::{FastMap, LastByKey, Repeats, group_of, key_hash, table_list, values_hash};
+use super::key_hash::{FastMap, Found, find_repeats, group_of, key_hash, table_list, values_hash};
 use super::results::{BatchStats, Failed};
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map, key_values};
@@ -574,38 +574,26 @@ impl Sending<'_> {
     /// Marks every write followed by a later write of the same key as superseded (the last
     /// write of a key wins), and a write whose key the batch's [`Build`] refuses as failed; a
     /// put and a delete of one key is an error.
-    ///
-    /// Two passes keep memory small: the first notes which key hashes may repeat, at a quarter
-    /// of a byte per write; the second compares only those writes, by hash and then by key.
     fn supersede_duplicates(&self, outcomes: &mut Outcomes) -> Result<()> {
-        let mut repeats = Repeats::for_hashes(self.writes.len());
-        for index in 0..self.writes.len() {
-            match self.hash(index) {
-                Ok(Some(hash)) => repeats.add(hash),
-                Ok(None) => {}
-                Err(error) => outcomes.set(index, WriteOutcome::Failed(Arc::new(error))),
-            }
-        }
-        let mut last = LastByKey::default();
-        for index in 0..self.writes.len() {
-            if !outcomes.is_pending(index) {
-                continue;
-            }
-            let Ok(Some(hash)) = self.hash(index) else {
-                continue;
-            };
-            if !repeats.may_repeat(hash) {
-                continue;
-            }
-            let Some(earlier) = last.replace(hash, index, |a, b| self.same_key(a, b)) else {
-                continue;
-            };
-            if self.writes.kind(earlier) != self.writes.kind(index) {
-                return Err(self.conflict(earlier, index));
-            }
-            outcomes.set(earlier, WriteOutcome::Superseded { by: index });
-        }
-        Ok(())
+        find_repeats(
+            self.writes.len(),
+            |i| self.hash(i),
+            |a, b| self.same_key(a, b),
+            |found| {
+                match found {
+                    Found::Refused(i, error) => {
+                        outcomes.set(i, WriteOutcome::Failed(Arc::new(error)))
+                    }
+                    Found::Repeat { earlier, later } => {
+                        if self.writes.kind(earlier) != self.writes.kind(later) {
+                            return Err(self.conflict(earlier, later));
+                        }
+                        outcomes.set(earlier, WriteOutcome::Superseded { by: later });
+                    }
+                }
+                Ok(())
+            },
+        )
     }
 
     /// The error for a put and a delete of one key (writes `earlier` and `later`).
