@@ -156,7 +156,7 @@ fn main() {
             }
             eprintln!("{}", workload.name());
             let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); Way::ALL.len()];
-            for rep in 0..reps {
+            for rep in 0..workload.repetitions(reps) {
                 let mut totals = vec![Sample::default(); Way::ALL.len()];
                 for round in 0..workload.rounds() {
                     let mut order = Way::ALL;

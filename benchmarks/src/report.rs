@@ -78,8 +78,8 @@ impl Run {
              of its own (`bench serve`), so the client CPU measured (the process CPU clock, \
              `CLOCK_PROCESS_CPUTIME_ID`: every thread, including threads that ended) is the \
              client's alone.\n\
-             - Each workload runs {reps} times per way, the order of the ways shuffled in every \
-             repetition. A repetition of a batch workload runs in {BATCH_ROUNDS} rounds of {round} \
+             - Each workload runs {reps} times per way ({batch_reps} times for the batch \
+             workloads), the order of the ways shuffled in every repetition. A repetition of a batch workload runs in {BATCH_ROUNDS} rounds of {round} \
              items, the ways taking turns in a new order in each round, so that a noisy moment on \
              the machine falls on all of them alike. A ratio is the median of one way over the median of the raw SDK's, with a \
              95% bootstrap interval over the repetitions, resampled in pairs.\n\
@@ -94,6 +94,7 @@ impl Run {
              - Peak RSS comes from child processes (`VmHWM`), several per figure.\n\n\
              ## The machine and the run\n\n{machine}\n",
             reps = self.reps,
+            batch_reps = crate::workloads::Workload::BatchWrite.repetitions(self.reps),
             round = thousands((BATCH / BATCH_ROUNDS) as u64),
             machine = self.machine,
         );
@@ -107,9 +108,7 @@ impl Run {
     ) -> Vec<(&'static str, Ratio, Ratio, Ratio)> {
         let _ = writeln!(
             out,
-            "\n## Workloads ({} repetitions each; medians, ratios to the raw SDK with 95% \
-             intervals)",
-            self.reps
+            "\n## Workloads (medians, ratios to the raw SDK with 95% intervals)"
         );
         let mut summary = Vec::new();
         for run in &self.workloads {
@@ -117,7 +116,7 @@ impl Run {
             let raw = &run.samples[Way::Raw as usize];
             let raw_cpu = values(raw, Sample::cpu_per_op_us);
             let raw_wall = values(raw, Sample::wall_per_op_us);
-            let _ = writeln!(out, "\n### {}\n", run.name);
+            let _ = writeln!(out, "\n### {}\n\n{} repetitions.\n", run.name, raw.len());
             let _ = writeln!(
                 out,
                 "| | client CPU µs/{unit} | CPU vs raw | wall µs/{unit} | wall vs raw |"
