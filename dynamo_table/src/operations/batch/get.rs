@@ -21,7 +21,7 @@ use crate::codec::key::{Item, key_map, key_values};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{self, Bound, non_empty};
 use crate::operations::TableRef;
-use crate::request::capacity::{self, Side};
+use crate::request::capacity::{self, Capacity, Side};
 use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, IntoKey, KeyNames, KeyOf, RetryConfig, key_names};
@@ -103,14 +103,13 @@ async fn get_chunk<V: Send>(
                     keys.push(key);
                 }
             }
-            let output = send_chunk(reads, keys).await?;
-            let (found, capacity) = output;
+            let (answer, capacity) = send_chunk(reads, keys).await?;
             let key_at = |position: usize| (reads.key)(*pending.get(position)?).ok();
             let position_of =
                 |item: &Item| placing.position(item, reads.key_names, pending.len(), key_at);
             let mut results = Vec::with_capacity(pending.len());
             let mut settled = vec![false; pending.len()];
-            for item in found.items {
+            for item in answer.items {
                 let Some(position) = position_of(&item) else {
                     continue;
                 };
@@ -128,7 +127,7 @@ async fn get_chunk<V: Send>(
             let mut unmatched = false;
             {
                 let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
-                for key in found.unprocessed {
+                for key in answer.unprocessed {
                     match position_of(&key) {
                         Some(position) if !settled[position] => {
                             settled[position] = true;
@@ -209,10 +208,7 @@ struct Answer {
 }
 
 /// Sends one `BatchGetItem` call for `keys` of the batch's table.
-async fn send_chunk<V>(
-    reads: &Reads<'_, V>,
-    keys: Vec<Item>,
-) -> Result<(Answer, crate::request::capacity::Capacity)> {
+async fn send_chunk<V>(reads: &Reads<'_, V>, keys: Vec<Item>) -> Result<(Answer, Capacity)> {
     let (projection, names) = match reads.projection {
         Some(p) => (Some(p.text.clone()), non_empty(p.names.clone())),
         None => (None, None),

@@ -349,13 +349,18 @@ mod tests {
             };
             let mut repeats = Vec::new();
             let mut refused = Vec::new();
-            find_repeats(len, hash, |a, b| key(a) == key(b), |found| {
-                match found {
-                    Found::Refused(i, _) => refused.push(i),
-                    Found::Repeat { earlier, later } => repeats.push((earlier, later)),
-                }
-                Ok(())
-            })
+            find_repeats(
+                len,
+                hash,
+                |a, b| key(a) == key(b),
+                |found| {
+                    match found {
+                        Found::Refused(i, _) => refused.push(i),
+                        Found::Repeat { earlier, later } => repeats.push((earlier, later)),
+                    }
+                    Ok(())
+                },
+            )
             .unwrap();
             let expected: Vec<(usize, usize)> = (0..10)
                 .filter(|&k| k != 3)
