@@ -106,51 +106,72 @@ pub(crate) fn values_hash(table: u32, pk: &AttributeValue, sk: Option<&Attribute
 /// calls unique is unique; one that may repeat (a repeat, or a hash sharing its slot, about one
 /// in eight) is for the caller to check exactly.
 pub(crate) struct Repeats {
-    seen: Vec<u64>,
-    again: Vec<u64>,
+    seen: Vec<Box<[u64]>>,
+    again: Vec<Box<[u64]>>,
     mask: u64,
 }
+
+/// Words per page of [`Repeats`]. The structures that find repeated keys live only until the
+/// batch is sent, so each of their blocks stays under 128 KiB (8 KiB pages here, shards in
+/// [`LastByKey`]): glibc maps a larger block on its own, and unmapping it raises the size from
+/// which later blocks are mapped, which left about half a MiB more resident for the rest of a
+/// 100,000-key batch than the raw SDK's code.
+const PAGE_WORDS: usize = 1024;
 
 impl Repeats {
     /// Room for `n` hashes.
     pub(crate) fn for_hashes(n: usize) -> Self {
         let slots = n.saturating_mul(8).next_power_of_two().max(64);
+        let words = slots / 64;
+        let page = words.min(PAGE_WORDS);
+        let pages = || {
+            (0..words / page)
+                .map(|_| vec![0; page].into_boxed_slice())
+                .collect()
+        };
         Repeats {
-            seen: vec![0; slots / 64],
-            again: vec![0; slots / 64],
+            seen: pages(),
+            again: pages(),
             mask: slots as u64 - 1,
         }
     }
 
-    /// The word and the bit of `hash`'s slot (its low bits, which [`FastHasher`] mixes).
-    fn slot(&self, hash: u64) -> (usize, u64) {
-        let slot = hash & self.mask;
-        ((slot / 64) as usize, 1 << (slot % 64))
+    /// The page, the word and the bit of `hash`'s slot (its low bits, which [`FastHasher`]
+    /// mixes).
+    fn slot(&self, hash: u64) -> (usize, usize, u64) {
+        let slot = (hash & self.mask) as usize;
+        let word = slot / 64;
+        (word / PAGE_WORDS, word % PAGE_WORDS, 1 << (slot % 64))
     }
 
     pub(crate) fn add(&mut self, hash: u64) {
-        let (word, bit) = self.slot(hash);
-        if self.seen[word] & bit == 0 {
-            self.seen[word] |= bit;
+        let (page, word, bit) = self.slot(hash);
+        if self.seen[page][word] & bit == 0 {
+            self.seen[page][word] |= bit;
         } else {
-            self.again[word] |= bit;
+            self.again[page][word] |= bit;
         }
     }
 
     /// False when `hash` was added at most once.
     pub(crate) fn may_repeat(&self, hash: u64) -> bool {
-        let (word, bit) = self.slot(hash);
-        self.again[word] & bit != 0
+        let (page, word, bit) = self.slot(hash);
+        self.again[page][word] & bit != 0
     }
 }
 
 /// The last of each key among numbered keys (writes, reads) whose hashes may repeat: by hash,
 /// and by key where different keys share a hash (rare).
+/// Its map is in [`SHARDS`] shards by the hash's top bits, so that no block of it is large
+/// (see [`PAGE_WORDS`]).
 #[derive(Default)]
 pub(crate) struct LastByKey {
-    by_hash: FastMap<u64, usize>,
+    by_hash: [FastMap<u64, usize>; SHARDS],
     collided: FastMap<u64, Vec<usize>>,
 }
+
+/// Shards of [`LastByKey`]'s map: 4,096 keys take about 9 KiB each.
+const SHARDS: usize = 16;
 
 impl LastByKey {
     /// Records `index` (key hash `hash`) as the last of its key; returns the earlier one it
@@ -161,13 +182,14 @@ impl LastByKey {
         index: usize,
         same: impl Fn(usize, usize) -> bool,
     ) -> Option<usize> {
-        match self.by_hash.get(&hash) {
+        let by_hash = &mut self.by_hash[(hash >> 60) as usize % SHARDS];
+        match by_hash.get(&hash) {
             None => {
-                self.by_hash.insert(hash, index);
+                by_hash.insert(hash, index);
                 None
             }
             Some(&earlier) if same(earlier, index) => {
-                self.by_hash.insert(hash, index);
+                by_hash.insert(hash, index);
                 Some(earlier)
             }
             Some(_) => {
