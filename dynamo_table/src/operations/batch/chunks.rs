@@ -13,11 +13,12 @@ use crate::request::capacity::Capacity;
 use crate::retry::{Attempt, GaveUp, with_backoff};
 use crate::schema::RetryConfig;
 
-/// Runs `chunks` (request indices, at most DynamoDB's size each), `concurrency` at a time,
-/// and hands every settled index with its outcome to `settle`. The chunks are made as they
-/// are sent, so a batch holds no list of its requests beside the caller's values.
+/// Runs `indices` in chunks of at most `size`, `concurrency` chunks at a time, and hands every
+/// settled index with its outcome to `settle`. Each chunk is made as it is sent, so a batch
+/// holds no list of its requests beside the caller's values.
 pub(crate) async fn run_chunks<O, F, Fut>(
-    chunks: impl Iterator<Item = Vec<usize>>,
+    indices: impl Iterator<Item = usize>,
+    size: usize,
     concurrency: usize,
     run: F,
     mut settle: impl FnMut(usize, O),
@@ -27,7 +28,7 @@ where
     Fut: Future<Output = (Vec<(usize, O)>, BatchStats)>,
 {
     let mut stats = BatchStats::default();
-    let mut results = futures::stream::iter(chunks)
+    let mut results = futures::stream::iter(chunked(indices, size))
         .map(run)
         .buffer_unordered(concurrency.max(1));
     while let Some((settled, chunk_stats)) = results.next().await {
@@ -40,7 +41,7 @@ where
 }
 
 /// `indices` in runs of at most `size`, made one run at a time.
-pub(crate) fn chunked(
+fn chunked(
     mut indices: impl Iterator<Item = usize>,
     size: usize,
 ) -> impl Iterator<Item = Vec<usize>> {

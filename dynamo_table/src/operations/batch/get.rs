@@ -13,11 +13,11 @@ use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
 use super::bits::Bits;
-use super::chunks::{chunked, retry_chunk, run_chunks};
-use super::key_hash::{FastMap, Found, find_repeats, key_hash, values_hash};
+use super::chunks::{retry_chunk, run_chunks};
+use super::key_hash::{FastMap, Found, find_repeats, key_hash, typed_key_hash};
 use super::results::{BatchGetResult, BatchStats, Failed};
 use crate::codec::item::{Reading, is_expired};
-use crate::codec::key::{Item, key_map, key_values};
+use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{self, Bound, non_empty};
 use crate::operations::TableRef;
@@ -61,7 +61,8 @@ async fn get_all<V: Send>(
     settle: impl FnMut(usize, GetOutcome<V>),
 ) -> BatchStats {
     run_chunks(
-        chunked(0..len, KEYS_PER_BATCH),
+        0..len,
+        KEYS_PER_BATCH,
         reads.conn.batch_concurrency,
         |chunk| get_chunk(reads, chunk),
         settle,
@@ -347,8 +348,7 @@ fn drop_repeated_keys<T: DynamoTable>(table: &str, keys: &mut Vec<KeyOf<T>>) -> 
         let Some((pk, sk)) = keys.get(i) else {
             return Ok(None);
         };
-        let (pk, sk) = key_values::<T>(table, pk, sk.as_ref())?;
-        Ok(Some(values_hash(0, &pk, sk.as_ref())))
+        typed_key_hash::<T>(table, 0, pk, sk.as_ref()).map(Some)
     };
     let map = |i: usize| {
         let (pk, sk) = keys.get(i)?;

@@ -9,9 +9,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::key::Item;
+use crate::codec::key::{Item, key_values};
 use crate::error::{Error, Result};
-use crate::schema::KeyNames;
+use crate::schema::{DynamoTable, KeyNames};
 
 /// A map keyed by key hashes or request numbers, with a fast non-cryptographic hash: the keys are the
 /// caller's own, per batch call, so there is nothing to defend against.
@@ -99,6 +99,17 @@ pub(crate) fn values_hash(table: u32, pk: &AttributeValue, sk: Option<&Attribute
         hasher.write(&bytes);
     }
     hasher.finish()
+}
+
+/// The hash of a `T` key, checked as [`key_map`] checks it, without building the map.
+pub(crate) fn typed_key_hash<T: DynamoTable>(
+    table: &str,
+    number: u32,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+) -> Result<u64> {
+    let (pk, sk) = key_values::<T>(table, pk, sk)?;
+    Ok(values_hash(number, &pk, sk.as_ref()))
 }
 
 /// Which of many hashes occur more than once, in two bits per slot and about eight slots per

@@ -9,11 +9,13 @@ use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
 use super::bits::Bits;
-use super::chunks::{chunked, retry_chunk, run_chunks};
-use super::key_hash::{FastMap, Found, find_repeats, group_of, key_hash, table_list, values_hash};
+use super::chunks::{retry_chunk, run_chunks};
+use super::key_hash::{
+    FastMap, Found, find_repeats, group_of, key_hash, table_list, typed_key_hash,
+};
 use super::results::{BatchStats, Failed};
 use crate::codec::item::encode;
-use crate::codec::key::{Item, describe_key, key_map, key_values};
+use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::TableRef;
@@ -255,17 +257,6 @@ impl<T: DynamoTable> Build for Deletes<'_, T> {
     }
 }
 
-/// The hash of a `T` key, checked as [`key_map`] checks it, without building the map.
-fn typed_key_hash<T: DynamoTable>(
-    table: &str,
-    number: u32,
-    pk: &T::PK,
-    sk: Option<&T::SK>,
-) -> Result<u64> {
-    let (pk, sk) = key_values::<T>(table, pk, sk)?;
-    Ok(values_hash(number, &pk, sk.as_ref()))
-}
-
 /// Puts and deletes, across any number of tables, sent as `BatchWriteItem` calls.
 ///
 /// - Writes are grouped 25 to a call; calls run concurrently, at most
@@ -493,7 +484,8 @@ impl BatchWrite {
         batch.supersede_duplicates(&mut outcomes)?;
         let to_send = outcomes.pending();
         let stats = run_chunks(
-            chunked(to_send, WRITES_PER_BATCH),
+            to_send,
+            WRITES_PER_BATCH,
             self.conn.batch_concurrency,
             |chunk| write_chunk(&batch, chunk, retry),
             |index, outcome| outcomes.set(index, outcome),
