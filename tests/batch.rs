@@ -85,6 +85,26 @@ async fn get_reads_each_key_once_and_reports_missing_ones() {
 }
 
 #[tokio::test]
+async fn missing_keys_among_found_ones_are_each_returned() {
+    // Found and missing keys side by side in every chunk: a found key is freed as its item
+    // arrives, and the missing ones next to it must still come back, each exactly once.
+    let db = TestDb::new().await;
+    let table = db.create::<Event>().await;
+    let key = |i: u64| (format!("s{}", i % 7), Some(i));
+    let stored: Vec<Event> = (0..300)
+        .filter(|i| i % 3 != 0)
+        .map(|i| event(&format!("s{}", i % 7), i, "x"))
+        .collect();
+    table.batch_put(stored.clone()).await.unwrap();
+
+    let result = table.batch_get((0..300).map(key)).await.unwrap();
+    assert_eq!(result.items, stored, "the found items, in key order");
+    let missing: Vec<_> = (0..300).filter(|i| i % 3 == 0).map(key).collect();
+    assert_eq!(result.not_found, missing);
+    assert!(result.failed_keys.is_empty());
+}
+
+#[tokio::test]
 async fn delete_by_items_and_by_keys() {
     let db = TestDb::new().await;
     let table = db.create::<Event>().await;

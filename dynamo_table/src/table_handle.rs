@@ -446,7 +446,8 @@ impl<T: DynamoTable> Table<T> {
     ///
     /// Repeated keys are read once. An invalid key (empty, or a sort key that does not fit the
     /// table) fails the whole call before anything is sent; everything after that is reported
-    /// per key.
+    /// per key. A key is freed as soon as its item is found, so a large batch does not hold the
+    /// keys of the items it has already read.
     ///
     /// ```no_run
     /// # use dynamo_table::DynamoTable;

@@ -3,7 +3,8 @@
 //!
 //! A batch get holds the caller's typed keys and a slot per key for its item, nothing more per
 //! key: key maps are built per chunk as it is sent and moved into the request, answers are
-//! matched to keys by key hash, and DynamoDB's unprocessed copies are resent as returned.
+//! matched to keys by key hash, DynamoDB's unprocessed copies are resent as returned, and a
+//! key is freed as soon as its item is found.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -15,6 +16,7 @@ use dynamo_table_rules::limits::KEYS_PER_BATCH;
 use super::bits::Bits;
 use super::chunks::{retry_chunk, run_chunks};
 use super::key_hash::{FastMap, Found, find_repeats, key_hash, typed_key_hash};
+use super::keys::Keys;
 use super::results::{BatchGetResult, BatchStats, Failed};
 use crate::codec::item::{Reading, is_expired};
 use crate::codec::key::{Item, key_map};
@@ -264,8 +266,12 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         attributes.extend(key_names.iter().chain(T::TTL_ATTRIBUTE).map(str::to_owned));
         expression::projection(None, &attributes)
     });
-    let mut typed: Vec<KeyOf<T>> = keys.into_iter().map(IntoKey::into_key).collect();
+    let mut typed = Keys::new(keys.into_iter().map(IntoKey::into_key));
     let duplicate_keys = drop_repeated_keys::<T>(&table.name, &mut typed)?;
+    let len = typed.len();
+    // Locked once per key map built and per key found, always from this call's one task.
+    let typed = Mutex::new(typed);
+    let keys = || typed.lock().unwrap_or_else(PoisonError::into_inner);
 
     let decode = |item: Item| {
         if is_expired::<T>(&item) {
@@ -273,7 +279,7 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         }
         R::decode(&table.name, item).map(Some)
     };
-    let key = |i: usize| match typed.get(i) {
+    let key = |i: usize| match keys().get(i) {
         Some((pk, sk)) => key_map::<T>(&table.name, pk, sk.as_ref()),
         None => Err(no_outcome("key")),
     };
@@ -287,14 +293,16 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         key: &key,
     };
     // A slot per key for its item, filled as chunks settle; failures and missing keys beside.
-    let mut found: Vec<Option<R::Output>> = Vec::with_capacity(typed.len());
-    found.resize_with(typed.len(), || None);
+    let mut found: Vec<Option<R::Output>> = Vec::with_capacity(len);
+    found.resize_with(len, || None);
     let mut failed: FastMap<usize, Arc<Error>> = FastMap::default();
-    let mut settled = Bits::new(typed.len());
-    let stats = get_all(&reads, typed.len(), |i, outcome| {
+    let mut settled = Bits::new(len);
+    let stats = get_all(&reads, len, |i, outcome| {
         settled.set(i, true);
         match outcome {
             GetOutcome::Found(value) => {
+                // The item stands for its key from now on.
+                keys().release(i);
                 if let Some(slot) = found.get_mut(i) {
                     *slot = Some(value);
                 }
@@ -314,7 +322,8 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         execution_time: Duration::ZERO,
         stats,
     };
-    for (i, key) in typed.into_iter().enumerate() {
+    let typed = typed.into_inner().unwrap_or_else(PoisonError::into_inner);
+    for (i, key) in typed.into_remaining() {
         if found.get(i).is_some_and(Option::is_some) {
             continue;
         }
@@ -343,7 +352,7 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
 
 /// Removes every key that repeats an earlier one (they are read once) and returns how many it
 /// removed; an invalid key is an error naming it.
-fn drop_repeated_keys<T: DynamoTable>(table: &str, keys: &mut Vec<KeyOf<T>>) -> Result<usize> {
+fn drop_repeated_keys<T: DynamoTable>(table: &str, keys: &mut Keys<KeyOf<T>>) -> Result<usize> {
     let hash = |i: usize| -> Result<Option<u64>> {
         let Some((pk, sk)) = keys.get(i) else {
             return Ok(None);
@@ -364,11 +373,7 @@ fn drop_repeated_keys<T: DynamoTable>(table: &str, keys: &mut Vec<KeyOf<T>>) -> 
         }
     })?;
     let before = keys.len();
-    let mut at = 0;
-    keys.retain(|_| {
-        at += 1;
-        !repeated.get(at - 1)
-    });
+    keys.remove(&repeated);
     Ok(before - keys.len())
 }
 

@@ -6,6 +6,7 @@ mod bits;
 mod chunks;
 pub(crate) mod get;
 mod key_hash;
+mod keys;
 mod results;
 pub(crate) mod write;
 
