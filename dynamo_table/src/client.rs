@@ -51,7 +51,8 @@ impl DynamoClient {
 
     /// Wraps an existing SDK client. If its configuration leaves a connect, read or operation
     /// timeout unset, the wrapped client gets [`default_timeouts`](crate::config::default_timeouts) for those (the SDK sets none
-    /// by default); the timeouts it has are kept.
+    /// by default); the timeouts it has are kept. As for
+    /// [`DynamoClient::from_client_at`], requests go through a copy of its configuration.
     pub fn from_client(client: aws_sdk_dynamodb::Client) -> Self {
         let endpoint = match client.config().region() {
             Some(region) => format!("the client's endpoint (region {region})"),
@@ -62,6 +63,12 @@ impl DynamoClient {
 
     /// Wraps an existing SDK client whose endpoint is known, so errors can name it; timeouts
     /// as for [`DynamoClient::from_client`].
+    ///
+    /// The client is used through a copy of its configuration with one interceptor added,
+    /// which counts each write's attempts (to tell a write that may have happened from one
+    /// that did not); `client` itself is not changed. A configuration without its own HTTP
+    /// client gets the SDK's default one, so set one
+    /// (`Config::builder().http_client(..)`) to share connections with `client`.
     pub fn from_client_at(client: aws_sdk_dynamodb::Client, endpoint: impl Into<String>) -> Self {
         let client = if lacks_timeouts(client.config().timeout_config()) {
             let timeouts = with_default_timeouts(client.config().timeout_config());

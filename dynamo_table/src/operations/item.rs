@@ -12,7 +12,7 @@ use crate::codec::size::check_item_size;
 
 use crate::error::Result;
 use crate::expression::{self, Bound};
-use crate::request::attempts::AttemptLog;
+use crate::request::attempts::{AttemptLog, CountedExt};
 use crate::request::capacity::{self, Capacity, Side};
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
@@ -47,9 +47,8 @@ pub(crate) async fn put<T: DynamoTable>(
         .set_expression_attribute_values(values)
         .set_return_values_on_condition_check_failure(all_old)
         .set_return_consumed_capacity(capacity::wanted())
-        .customize()
-        .interceptor(log.clone())
         .send()
+        .counted_in(&log)
         .observed_by(&table.conn, "PutItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);
@@ -130,9 +129,8 @@ pub(crate) async fn delete<T: DynamoTable>(
         .set_expression_attribute_values(values)
         .set_return_values_on_condition_check_failure(all_old)
         .set_return_consumed_capacity(capacity::wanted())
-        .customize()
-        .interceptor(log.clone())
         .send()
+        .counted_in(&log)
         .observed_by(&table.conn, "DeleteItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);

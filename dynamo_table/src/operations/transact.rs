@@ -26,7 +26,7 @@ use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::{check_item_size, item_size};
 use crate::error::{Error, ErrorKind, InvalidReason, Result};
 use crate::expression::{Bound, IntoExpression, non_empty};
-use crate::request::attempts::AttemptLog;
+use crate::request::attempts::{AttemptLog, CountedExt};
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
@@ -321,9 +321,8 @@ impl TransactWrite {
                     .set_transact_items(Some(items.clone()))
                     .client_request_token(token.clone())
                     .set_return_consumed_capacity(capacity::wanted())
-                    .customize()
-                    .interceptor(log.clone())
                     .send()
+                    .counted_in(&log)
                     .observed_by(&conn, "TransactWriteItems", &tables, Side::Write);
                 async move {
                     match request.await {

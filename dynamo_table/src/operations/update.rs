@@ -15,7 +15,7 @@ use crate::codec::item::{check_value, to_attribute_value};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, LibraryPlaceholders, Segment, non_empty, write_path};
-use crate::request::attempts::AttemptLog;
+use crate::request::attempts::{AttemptLog, CountedExt};
 use crate::request::capacity::{self, Side};
 use crate::request::send::ObserveExt;
 use crate::schema::{DynamoTable, key_names};
@@ -535,9 +535,8 @@ pub(crate) async fn send_returning(
         .set_return_values_on_condition_check_failure(all_old)
         .set_return_values(returning)
         .set_return_consumed_capacity(capacity::wanted())
-        .customize()
-        .interceptor(log.clone())
         .send()
+        .counted_in(&log)
         .observed_by(&table.conn, "UpdateItem", &table.name, Side::Write)
         .await
         .map(|(output, _)| output);

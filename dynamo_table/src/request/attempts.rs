@@ -2,7 +2,15 @@
 //! interceptor sees the attempts, and whether one of them went out and came back without an
 //! answer (a dropped connection, a timeout, a 5xx): a write that may have been applied although
 //! the call failed, or although a later attempt was refused.
+//!
+//! The interceptor is registered once, on the client ([`counting_attempts`]); a write runs its
+//! `send()` future inside [`AttemptLog::counting`] (`.send().counted_in(&log)`), which makes
+//! its log the one the interceptor counts into while that future is polled. Nothing is added
+//! to the request itself (a per-request interceptor costs the SDK a runtime plugin and config
+//! layers per call).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -15,9 +23,49 @@ use aws_sdk_dynamodb::error::BoxError;
 use crate::error::Error;
 
 /// Counts the attempts of one request, and those that may have been applied without an answer
-/// saying so. Attach a fresh one per call (`.customize().interceptor(log.clone())`).
+/// saying so. A fresh one per call, around its `send()`: `log.counting(request.send())`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AttemptLog(Arc<Counts>);
+
+tokio::task_local! {
+    /// The log of the request whose future is being polled, if it asked for one.
+    static CURRENT: AttemptLog;
+}
+
+/// `request.counted_in(&log)`: [`AttemptLog::counting`], in the order a request chain reads.
+pub(crate) trait CountedExt: Future + Sized {
+    /// Boxed: the SDK's `send()` future is its whole orchestrator, several KiB, which would
+    /// otherwise sit inline in every layer of the caller's future (a batch keeps several in
+    /// flight), where the box holds it only while the request runs.
+    fn counted_in(self, log: &AttemptLog) -> Pin<Box<impl Future<Output = Self::Output>>> {
+        Box::pin(log.counting(self))
+    }
+}
+
+impl<F: Future> CountedExt for F {}
+
+/// `sdk` with the interceptor that counts attempts into the [`AttemptLog`] of the request being
+/// sent (requests without one are left alone). A client that has it already (another
+/// `DynamoClient`'s) is returned as it is: a second one would count every attempt twice, and a
+/// single attempt would pass for a retried one.
+pub(crate) fn counting_attempts(sdk: aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
+    if sdk
+        .config()
+        .interceptors()
+        .any(|interceptor| interceptor.name() == COUNTER)
+    {
+        return sdk;
+    }
+    let config = sdk
+        .config()
+        .to_builder()
+        .interceptor(AttemptCounter)
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// The interceptor's name, by which a client that has it is recognised.
+const COUNTER: &str = "dynamo_table::AttemptCounter";
 
 #[derive(Debug, Default)]
 struct Counts {
@@ -26,6 +74,12 @@ struct Counts {
 }
 
 impl AttemptLog {
+    /// Runs `request` (a `send()` future of a client made by [`counting_attempts`]) with its
+    /// attempts counted in this log.
+    pub(crate) fn counting<F: Future>(&self, request: F) -> impl Future<Output = F::Output> {
+        CURRENT.scope(self.clone(), request)
+    }
+
     /// Attempts sent so far.
     pub(crate) fn attempts(&self) -> u32 {
         self.0.attempts.load(Ordering::Relaxed)
@@ -72,9 +126,13 @@ fn refused_outright(error: &Error) -> bool {
     )
 }
 
-impl Intercept for AttemptLog {
+/// The client's interceptor: counts into the current request's [`AttemptLog`], if any.
+#[derive(Debug)]
+struct AttemptCounter;
+
+impl Intercept for AttemptCounter {
     fn name(&self) -> &'static str {
-        "dynamo_table::AttemptLog"
+        COUNTER
     }
 
     fn read_before_attempt(
@@ -83,7 +141,8 @@ impl Intercept for AttemptLog {
         _components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        // A request sent without a log (a read, or the application's own) is not counted.
+        let _ = CURRENT.try_with(|log| log.0.attempts.fetch_add(1, Ordering::Relaxed));
         Ok(())
     }
 
@@ -97,7 +156,7 @@ impl Intercept for AttemptLog {
             .response()
             .is_some_and(|response| response.status().as_u16() < 500);
         if !answered {
-            self.0.unanswered.fetch_add(1, Ordering::Relaxed);
+            let _ = CURRENT.try_with(|log| log.0.unanswered.fetch_add(1, Ordering::Relaxed));
         }
         Ok(())
     }
@@ -142,6 +201,23 @@ mod tests {
         let judged = log(3, 1).judge(throttled(), "PutItem", "t".into());
         assert!(judged.may_have_been_applied());
         assert!(judged.is_throttled(), "the kind is the last attempt's");
+    }
+
+    #[test]
+    fn a_client_counts_each_attempt_once_however_often_it_is_wrapped() {
+        let config = aws_sdk_dynamodb::Config::builder()
+            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+            .build();
+        let once = counting_attempts(aws_sdk_dynamodb::Client::from_conf(config));
+        let twice = counting_attempts(once.clone());
+        let counters = |client: &aws_sdk_dynamodb::Client| {
+            client
+                .config()
+                .interceptors()
+                .filter(|interceptor| interceptor.name() == COUNTER)
+                .count()
+        };
+        assert_eq!((counters(&once), counters(&twice)), (1, 1));
     }
 
     #[test]

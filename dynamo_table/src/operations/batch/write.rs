@@ -20,7 +20,7 @@ use crate::codec::size::check_item_size;
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::TableRef;
 use crate::operations::version::refuse_unchecked;
-use crate::request::attempts::AttemptLog;
+use crate::request::attempts::{AttemptLog, CountedExt};
 use crate::request::capacity::{self, Side};
 use crate::request::connection::Connection;
 use crate::request::send::ObserveExt;
@@ -732,9 +732,8 @@ async fn write_chunk(
                 .batch_write_item()
                 .set_request_items(Some(request_items))
                 .set_return_consumed_capacity(capacity::wanted())
-                .customize()
-                .interceptor(log.clone())
                 .send()
+                .counted_in(&log)
                 .observed_by(batch.conn, "BatchWriteItem", &tables(&pending), Side::Write)
                 .await
                 .map_err(|error| log.judge(error, "BatchWriteItem", tables(&pending)))?;
