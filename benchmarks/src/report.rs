@@ -88,7 +88,9 @@ impl Run {
              its interval excludes 1.00x.\n\
              - Configured alike: every way asks DynamoDB for consumed capacity \
              (`ReturnConsumedCapacity=TOTAL`), and batch calls keep {BATCH_CONCURRENCY} requests \
-             in flight (the seed's fixed concurrency; ours is set to match). Each way is given \
+             in flight (the seed's fixed concurrency; ours is set to match). Every way's client \
+             has the same connect, read and operation timeouts (dynamo_table's defaults, which \
+             ours would otherwise add to a client without them). Each way is given \
              its input in the form its API takes, made before the measurement (the seed's items \
              as its own type, owned keys for ours and the seed's batch gets).\n\
              - Peak RSS comes from child processes (`VmHWM`), several per figure.\n\n\

@@ -230,6 +230,8 @@ impl Ctx {
                 "bench", "bench", None, None, "bench",
             ))
             .endpoint_url(endpoint)
+            // The timeouts ours gives a client that has none: every way runs with them.
+            .timeout_config(dynamo_table::config::default_timeouts())
             .build();
         let sdk = aws_sdk_dynamodb::Client::from_conf(config);
         seed::init_with_client(sdk.clone()).await;
