@@ -15,6 +15,11 @@ impl Bits {
             .is_some_and(|word| word & (1 << (i % 64)) != 0)
     }
 
+    /// True when any bit is on.
+    pub(crate) fn any(&self) -> bool {
+        self.0.iter().any(|&word| word != 0)
+    }
+
     pub(crate) fn set(&mut self, i: usize, on: bool) {
         if let Some(word) = self.0.get_mut(i / 64) {
             if on {
@@ -40,5 +45,9 @@ mod tests {
         bits.set(64, false);
         let on: Vec<usize> = (0..210).filter(|&i| bits.get(i)).collect();
         assert_eq!(on, [0, 129]);
+        assert!(bits.any());
+        bits.set(0, false);
+        bits.set(129, false);
+        assert!(!bits.any());
     }
 }

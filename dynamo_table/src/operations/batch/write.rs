@@ -644,13 +644,18 @@ impl Outcomes {
         }
     }
 
-    /// The writes pending now, as a snapshot (a bit per write), to send while outcomes settle.
+    /// The writes pending now, as a snapshot (a bit per write), to send while outcomes settle;
+    /// while no write has an outcome (nothing refused or superseded), all of them, with no
+    /// snapshot.
     fn pending(&self) -> impl Iterator<Item = usize> + Send + 'static {
-        let mut pending = Bits::new(self.len);
-        for i in (0..self.len).filter(|&i| self.is_pending(i)) {
-            pending.set(i, true);
-        }
-        (0..self.len).filter(move |&i| pending.get(i))
+        let snapshot = (!self.others.is_empty() || self.written.any()).then(|| {
+            let mut pending = Bits::new(self.len);
+            for i in (0..self.len).filter(|&i| self.is_pending(i)) {
+                pending.set(i, true);
+            }
+            pending
+        });
+        (0..self.len).filter(move |&i| snapshot.as_ref().is_none_or(|pending| pending.get(i)))
     }
 
     /// One outcome per write, in order. A write left pending (which the engine never does)
@@ -1149,6 +1154,11 @@ mod tests {
 
     #[test]
     fn outcomes_keep_a_bit_per_write_and_every_write_gets_one() {
+        let mut fresh = Outcomes::new(3);
+        assert_eq!(fresh.pending().collect::<Vec<_>>(), [0, 1, 2]);
+        fresh.set(1, WriteOutcome::Written);
+        assert_eq!(fresh.pending().collect::<Vec<_>>(), [0, 2]);
+
         let mut outcomes = Outcomes::new(5);
         outcomes.set(1, WriteOutcome::Superseded { by: 3 });
         outcomes.set(3, WriteOutcome::Written);
