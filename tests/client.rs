@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use dynamo_table::aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+use dynamo_table::aws_sdk_dynamodb::config::{Credentials, Intercept, SharedCredentialsProvider};
 use dynamo_table::config::SdkConfig;
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::{
@@ -383,4 +383,46 @@ async fn errors_name_the_dynamodb_endpoint_the_environment_sets() {
         .unwrap_err();
     assert!(err.is_table_not_found(), "{err:?}");
     assert!(err.to_string().contains(endpoint), "{err}");
+}
+
+/// How many attempt-counting interceptors a client's requests go through.
+fn counters(client: &DynamoClient) -> usize {
+    client
+        .sdk()
+        .config()
+        .interceptors()
+        .filter(|interceptor| interceptor.name() == "dynamo_table::AttemptCounter")
+        .count()
+}
+
+#[test]
+fn a_client_counts_each_attempt_once_however_often_it_is_wrapped() {
+    // Twice would count every attempt twice, and a single attempt would pass for a retry.
+    let first = DynamoClient::new(&isolated_config(Some("us-east-1"), None));
+    let again = DynamoClient::from_client(first.sdk().clone());
+    let third = DynamoClient::from_client_at(again.sdk().clone(), "http://127.0.0.1:9");
+    assert_eq!(
+        (counters(&first), counters(&again), counters(&third)),
+        (1, 1, 1)
+    );
+    // One that counts but has lost its timeouts is rebuilt for them, still with one counter.
+    let untimed = first
+        .sdk()
+        .config()
+        .to_builder()
+        .timeout_config(TimeoutConfig::disabled())
+        .build();
+    let rewrapped =
+        DynamoClient::from_client(dynamo_table::aws_sdk_dynamodb::Client::from_conf(untimed));
+    assert_eq!(counters(&rewrapped), 1);
+    // Timeouts the configuration leaves unset are filled in on the way.
+    let bare = dynamo_table::aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .build();
+    let wrapped =
+        DynamoClient::from_client(dynamo_table::aws_sdk_dynamodb::Client::from_conf(bare));
+    let timeouts = wrapped.sdk().config().timeout_config().cloned();
+    assert!(timeouts.is_some_and(|t| t.read_timeout().is_some()));
+    assert_eq!(counters(&wrapped), 1);
 }

@@ -9,6 +9,7 @@ use crate::config::{SdkConfig, auto_config, lacks_timeouts, with_default_timeout
 use crate::error::{Error, InvalidReason, Result};
 use crate::operations::batch::BatchWrite;
 use crate::operations::transact::{TransactGet, TransactWrite};
+use crate::request::attempts::{counts_attempts, with_attempt_counter};
 use crate::request::connection::Connection;
 use crate::schema::DynamoTable;
 use crate::table_handle::Table;
@@ -44,9 +45,14 @@ impl DynamoClient {
     /// Timeouts the configuration leaves unset get [`default_timeouts`](crate::config::default_timeouts): no request waits
     /// forever on an endpoint that accepts and never answers.
     pub fn new(config: &SdkConfig) -> Self {
-        let timeouts = with_default_timeouts(config.timeout_config());
-        let config = config.to_builder().timeout_config(timeouts).build();
-        Self::from_client_at(aws_sdk_dynamodb::Client::new(&config), endpoint_of(&config))
+        let sdk = aws_sdk_dynamodb::Config::from(config);
+        let sdk = completed(&sdk).unwrap_or(sdk);
+        DynamoClient {
+            conn: Connection::new(
+                aws_sdk_dynamodb::Client::from_conf(sdk),
+                endpoint_of(config),
+            ),
+        }
     }
 
     /// Wraps an existing SDK client. If its configuration leaves a connect, read or operation
@@ -70,16 +76,9 @@ impl DynamoClient {
     /// client gets the SDK's default one, so set one
     /// (`Config::builder().http_client(..)`) to share connections with `client`.
     pub fn from_client_at(client: aws_sdk_dynamodb::Client, endpoint: impl Into<String>) -> Self {
-        let client = if lacks_timeouts(client.config().timeout_config()) {
-            let timeouts = with_default_timeouts(client.config().timeout_config());
-            let config = client
-                .config()
-                .to_builder()
-                .timeout_config(timeouts)
-                .build();
-            aws_sdk_dynamodb::Client::from_conf(config)
-        } else {
-            client
+        let client = match completed(client.config()) {
+            Some(config) => aws_sdk_dynamodb::Client::from_conf(config),
+            None => client,
         };
         DynamoClient {
             conn: Connection::new(client, endpoint.into()),
@@ -234,6 +233,23 @@ impl DynamoClient {
 /// The endpoint a client built from `config` sends to, resolved in the SDK's order: an endpoint
 /// set in code, then `AWS_ENDPOINT_URL_DYNAMODB` (or the profile's `dynamodb` section), then
 /// `AWS_ENDPOINT_URL`, then the region's AWS endpoint.
+/// `config` as this crate sends through it: [`default_timeouts`](crate::config::default_timeouts)
+/// where it leaves one unset, and the interceptor that counts each write's attempts; `None` when
+/// it has both already. So a client is built once, and not at all for a client that is ready.
+fn completed(config: &aws_sdk_dynamodb::Config) -> Option<aws_sdk_dynamodb::Config> {
+    let counted = counts_attempts(config);
+    if counted && !lacks_timeouts(config.timeout_config()) {
+        return None;
+    }
+    let mut builder = config
+        .to_builder()
+        .timeout_config(with_default_timeouts(config.timeout_config()));
+    if !counted {
+        builder = with_attempt_counter(builder);
+    }
+    Some(builder.build())
+}
+
 fn endpoint_of(config: &SdkConfig) -> String {
     let set_in_code = config.get_origin("endpoint_url").is_client_config();
     let for_dynamodb = || {

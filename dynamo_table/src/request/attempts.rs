@@ -3,7 +3,7 @@
 //! answer (a dropped connection, a timeout, a 5xx): a write that may have been applied although
 //! the call failed, or although a later attempt was refused.
 //!
-//! The interceptor is registered once, on the client ([`counting_attempts`]); a write runs its
+//! The interceptor is registered once, on the client ([`with_attempt_counter`]); a write runs its
 //! `send()` future inside [`AttemptLog::counting`] (`.send().counted_in(&log)`), which makes
 //! its log the one the interceptor counts into while that future is polled. Nothing is added
 //! to the request itself (a per-request interceptor costs the SDK a runtime plugin and config
@@ -44,24 +44,22 @@ pub(crate) trait CountedExt: Future + Sized {
 
 impl<F: Future> CountedExt for F {}
 
-/// `sdk` with the interceptor that counts attempts into the [`AttemptLog`] of the request being
-/// sent (requests without one are left alone). A client that has it already (another
-/// `DynamoClient`'s) is returned as it is: a second one would count every attempt twice, and a
-/// single attempt would pass for a retried one.
-pub(crate) fn counting_attempts(sdk: aws_sdk_dynamodb::Client) -> aws_sdk_dynamodb::Client {
-    if sdk
-        .config()
+/// True when `config` has the interceptor that counts attempts (another `DynamoClient`'s
+/// client): a second one would count every attempt twice, and a single attempt would pass for
+/// a retried one.
+pub(crate) fn counts_attempts(config: &aws_sdk_dynamodb::Config) -> bool {
+    config
         .interceptors()
         .any(|interceptor| interceptor.name() == COUNTER)
-    {
-        return sdk;
-    }
-    let config = sdk
-        .config()
-        .to_builder()
-        .interceptor(AttemptCounter)
-        .build();
-    aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// `builder` with the interceptor that counts attempts into the [`AttemptLog`] of the request
+/// being sent (requests without one are left alone); for a configuration that does not
+/// [`counts_attempts`] yet.
+pub(crate) fn with_attempt_counter(
+    builder: aws_sdk_dynamodb::config::Builder,
+) -> aws_sdk_dynamodb::config::Builder {
+    builder.interceptor(AttemptCounter)
 }
 
 /// The interceptor's name, by which a client that has it is recognised.
@@ -74,7 +72,7 @@ struct Counts {
 }
 
 impl AttemptLog {
-    /// Runs `request` (a `send()` future of a client made by [`counting_attempts`]) with its
+    /// Runs `request` (a `send()` future of a client with [`with_attempt_counter`]) with its
     /// attempts counted in this log.
     pub(crate) fn counting<F: Future>(&self, request: F) -> impl Future<Output = F::Output> {
         CURRENT.scope(self.clone(), request)
@@ -201,23 +199,6 @@ mod tests {
         let judged = log(3, 1).judge(throttled(), "PutItem", "t".into());
         assert!(judged.may_have_been_applied());
         assert!(judged.is_throttled(), "the kind is the last attempt's");
-    }
-
-    #[test]
-    fn a_client_counts_each_attempt_once_however_often_it_is_wrapped() {
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-            .build();
-        let once = counting_attempts(aws_sdk_dynamodb::Client::from_conf(config));
-        let twice = counting_attempts(once.clone());
-        let counters = |client: &aws_sdk_dynamodb::Client| {
-            client
-                .config()
-                .interceptors()
-                .filter(|interceptor| interceptor.name() == COUNTER)
-                .count()
-        };
-        assert_eq!((counters(&once), counters(&twice)), (1, 1));
     }
 
     #[test]

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use super::attempts::counting_attempts;
-
 use crate::schema::DynamoTable;
 
 /// Batch requests in flight at once per batch call, unless set otherwise.
@@ -25,7 +23,7 @@ pub(crate) struct Connection {
 impl Connection {
     pub(crate) fn new(sdk: aws_sdk_dynamodb::Client, endpoint: String) -> Self {
         Connection {
-            sdk: counting_attempts(sdk),
+            sdk,
             endpoint: Arc::from(endpoint),
             prefix: Arc::from(""),
             batch_concurrency: DEFAULT_BATCH_CONCURRENCY,
