@@ -17,7 +17,7 @@ use crate::codec::item::{AsTable, Serde};
 use crate::error::Result;
 use crate::expression::{Bound, IntoExpression, Projection};
 use crate::index::IndexTable;
-use crate::operations::batch::{BatchGetResult, BatchWriteResult};
+use crate::operations::batch::{BatchGetResult, BatchWriteResult, CallCapacity};
 use crate::operations::modify::Modify;
 use crate::operations::read::{Query, Scan};
 use crate::operations::transact::TransactWrite;
@@ -464,7 +464,18 @@ impl<T: DynamoTable> Table<T> {
         &self,
         keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchGetResult<T>> {
-        batch::get::get_items::<T, AsTable<T>, K>(&self.target, keys, None).await
+        batch::get::get_items::<T, AsTable<T>, K>(&self.target, keys, None, CallCapacity::Total)
+            .await
+    }
+
+    /// [`batch_get`](Self::batch_get), keeping the capacity of each call as well as the total,
+    /// for the published API, which reports it per call.
+    pub(crate) async fn batch_get_keeping_each_call_capacity<K: IntoKey<T>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> Result<BatchGetResult<T>> {
+        batch::get::get_items::<T, AsTable<T>, K>(&self.target, keys, None, CallCapacity::Each)
+            .await
     }
 
     /// [`batch_get`](Self::batch_get) reading only the attributes of the projection `P` (a
@@ -474,7 +485,13 @@ impl<T: DynamoTable> Table<T> {
         keys: impl IntoIterator<Item = K>,
     ) -> Result<BatchGetResult<T, P>> {
         let attributes = P::attributes()?;
-        batch::get::get_items::<T, Serde<P>, K>(&self.target, keys, Some(attributes)).await
+        batch::get::get_items::<T, Serde<P>, K>(
+            &self.target,
+            keys,
+            Some(attributes),
+            CallCapacity::Total,
+        )
+        .await
     }
 
     /// Puts every item, 25 per `BatchWriteItem` call; see [`BatchWrite`](crate::batch::BatchWrite)

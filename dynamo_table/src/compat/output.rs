@@ -423,7 +423,7 @@ fn capacity_list(table: &str, stats: &BatchStats) -> Vec<ConsumedCapacity> {
         return Vec::new();
     }
     stats
-        .request_capacity
+        .per_call
         .iter()
         .map(|c| {
             ConsumedCapacity::builder()

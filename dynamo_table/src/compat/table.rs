@@ -553,7 +553,10 @@ pub async fn batch_write<T: DynamoTable>(
 ) -> Result<BatchWriteOutput<T>> {
     let client = super::client::client_of::<T>().await;
     let table = client.table_name::<T>();
-    let mut batch = client.batch_write().retry(T::BATCH_RETRIES_CONFIG);
+    let mut batch = client
+        .batch_write()
+        .retry(T::BATCH_RETRIES_CONFIG)
+        .keeping_each_call_capacity();
     for item in &update {
         batch = batch.put(item);
     }
@@ -585,7 +588,7 @@ pub async fn batch_get<T: DynamoTable>(
         .into_iter()
         .map(|(pk, sk)| (pk, lenient::<T>(sk)))
         .collect::<Vec<_>>();
-    let result = table.batch_get(keys).await?;
+    let result = table.batch_get_keeping_each_call_capacity(keys).await?;
     Ok(BatchReadOutput::from_result(table.name(), result))
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 
-use super::results::BatchStats;
+use super::results::{BatchStats, CallCapacity};
 use crate::error::Error;
 use crate::request::capacity::Capacity;
 use crate::retry::{Attempt, GaveUp, with_backoff};
@@ -15,11 +15,13 @@ use crate::schema::RetryConfig;
 
 /// Runs `indices` in chunks of at most `size`, `concurrency` chunks at a time, and hands every
 /// settled index with its outcome to `settle`. Each chunk is made as it is sent, so a batch
-/// holds no list of its requests beside the caller's values.
+/// holds no list of its requests beside the caller's values; nor of its calls' capacities,
+/// unless `keep` asks for them.
 pub(crate) async fn run_chunks<O, F, Fut>(
     indices: impl Iterator<Item = usize>,
     size: usize,
     concurrency: usize,
+    keep: CallCapacity,
     run: F,
     mut settle: impl FnMut(usize, O),
 ) -> BatchStats
@@ -32,7 +34,7 @@ where
         .map(run)
         .buffer_unordered(concurrency.max(1));
     while let Some((settled, chunk_stats)) = results.next().await {
-        stats.add(&chunk_stats);
+        stats.add(chunk_stats, keep);
         for (index, outcome) in settled {
             settle(index, outcome);
         }
@@ -200,7 +202,7 @@ where
             results.extend(settled.results);
             stats.capacity.add(settled.capacity);
             if settled.answered {
-                stats.request_capacity.push(settled.capacity);
+                stats.per_call.push(settled.capacity);
             }
             stats.unprocessed += settled.unprocessed as u64;
             stats.retried_errors += u32::from(settled.retried_error);

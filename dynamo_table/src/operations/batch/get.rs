@@ -17,7 +17,7 @@ use super::bits::Bits;
 use super::chunks::{retry_chunk, run_chunks};
 use super::key_hash::{FastMap, Found, find_repeats, key_hash, typed_key_hash};
 use super::keys::Keys;
-use super::results::{BatchGetResult, BatchStats, Failed};
+use super::results::{BatchGetResult, BatchStats, CallCapacity, Failed};
 use crate::codec::item::{Reading, is_expired};
 use crate::codec::key::{Item, key_map};
 use crate::error::{Error, InvalidReason, Result};
@@ -51,6 +51,7 @@ struct Reads<'a, V> {
     /// The attributes to read (`ProjectionExpression` and names), if not all.
     projection: Option<&'a Bound>,
     retry: RetryConfig,
+    call_capacity: CallCapacity,
     decode: Decode<'a, V>,
     key: BuildKey<'a>,
 }
@@ -66,6 +67,7 @@ async fn get_all<V: Send>(
         0..len,
         KEYS_PER_BATCH,
         reads.conn.batch_concurrency,
+        reads.call_capacity,
         |chunk| get_chunk(reads, chunk),
         settle,
     )
@@ -252,11 +254,13 @@ async fn send_chunk<V>(reads: &Reads<'_, V>, keys: Vec<Item>) -> Result<(Answer,
 }
 
 /// Reads the items of `T`'s table with these keys, whole or only the `projection`'s
-/// attributes, as `R` reads them; see [`Table::batch_get`](crate::Table::batch_get).
+/// attributes, as `R` reads them, keeping each call's capacity if `call_capacity` asks; see
+/// [`Table::batch_get`](crate::Table::batch_get).
 pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
     table: &TableRef,
     keys: impl IntoIterator<Item = K>,
     projection: Option<Vec<String>>,
+    call_capacity: CallCapacity,
 ) -> Result<BatchGetResult<T, R::Output>> {
     let started = Instant::now();
     let key_names = key_names::<T>();
@@ -289,6 +293,7 @@ pub(crate) async fn get_items<T: DynamoTable, R: Reading, K: IntoKey<T>>(
         key_names,
         projection: projection.as_ref(),
         retry: table.batch_retry,
+        call_capacity,
         decode: &decode,
         key: &key,
     };

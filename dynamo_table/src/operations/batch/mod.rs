@@ -10,6 +10,7 @@ mod keys;
 mod results;
 pub(crate) mod write;
 
+pub(crate) use results::CallCapacity;
 pub use results::{BatchGetResult, BatchStats, Failed};
 pub(crate) use write::split;
 pub use write::{BatchWrite, BatchWriteReport, BatchWriteResult, WriteOutcome};

@@ -58,8 +58,19 @@ pub struct BatchStats {
     pub retried_errors: u32,
     /// The capacity every call consumed, retries included.
     pub capacity: Capacity,
-    /// The capacity of each call DynamoDB answered, in the order they were answered.
-    pub request_capacity: Vec<Capacity>,
+    /// The capacity of each call DynamoDB answered, in the order they were answered: kept only
+    /// where [`CallCapacity::Each`] asks for it (the published API, which reports it per call).
+    /// A native batch keeps the total alone, so that its memory does not grow with its calls.
+    pub(crate) per_call: Vec<Capacity>,
+}
+
+/// Whether a batch keeps the capacity of each of its calls, beside the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallCapacity {
+    /// The total only.
+    Total,
+    /// The total and each call's.
+    Each,
 }
 
 impl fmt::Debug for BatchStats {
@@ -75,14 +86,16 @@ impl fmt::Debug for BatchStats {
 }
 
 impl BatchStats {
-    pub(crate) fn add(&mut self, other: &BatchStats) {
+    /// Adds `other`'s counters, and its calls' capacities if `keep` asks for them.
+    pub(crate) fn add(&mut self, other: BatchStats, keep: CallCapacity) {
         self.requests += other.requests;
         self.retries += other.retries;
         self.unprocessed += other.unprocessed;
         self.retried_errors += other.retried_errors;
         self.capacity.add(other.capacity);
-        self.request_capacity
-            .extend_from_slice(&other.request_capacity);
+        if keep == CallCapacity::Each {
+            self.per_call.extend(other.per_call);
+        }
     }
 }
 

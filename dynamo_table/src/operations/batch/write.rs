@@ -13,7 +13,7 @@ use super::chunks::{retry_chunk, run_chunks};
 use super::key_hash::{
     FastMap, Found, find_repeats, group_of, key_hash, table_list, typed_key_hash,
 };
-use super::results::{BatchStats, Failed};
+use super::results::{BatchStats, CallCapacity, Failed};
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
@@ -301,6 +301,8 @@ pub struct BatchWrite {
     retry: Option<RetryConfig>,
     /// The tables written so far: each name is formatted once, not once per write.
     tables: Vec<WrittenTable>,
+    /// Whether each call's capacity is kept, beside the total.
+    call_capacity: CallCapacity,
 }
 
 /// What a batch's calls achieved.
@@ -319,6 +321,7 @@ impl BatchWrite {
             versioned: None,
             retry: None,
             tables: Vec::new(),
+            call_capacity: CallCapacity::Total,
         }
     }
 
@@ -365,6 +368,13 @@ impl BatchWrite {
     /// table added).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// Keeps the capacity of each call as well as the total, for the published API, which
+    /// reports it per call.
+    pub(crate) fn keeping_each_call_capacity(mut self) -> Self {
+        self.call_capacity = CallCapacity::Each;
         self
     }
 
@@ -487,6 +497,7 @@ impl BatchWrite {
             to_send,
             WRITES_PER_BATCH,
             self.conn.batch_concurrency,
+            self.call_capacity,
             |chunk| write_chunk(&batch, chunk, retry),
             |index, outcome| outcomes.set(index, outcome),
         )
