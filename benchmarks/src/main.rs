@@ -115,16 +115,19 @@ fn main() {
         .unwrap_or_else(|e| fail(&format!("runtime: {e}")));
 
     if args.first().map(String::as_str) == Some("memory") {
-        // A child run for one peak-RSS figure: `bench memory <workload> <n> <way> <endpoint>`.
+        // A child run for one memory figure of each kind: `bench memory <workload> <n> <way>
+        // <endpoint>`.
         let workload = args.get(1).cloned().unwrap_or_default();
         let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(0);
         let way = Way::parse(args.get(3).map(String::as_str).unwrap_or(""));
         let endpoint = args.get(4).cloned().unwrap_or_default();
+        let anon = measure::AnonPeak::start();
         runtime.block_on(async move {
             let ctx = Ctx::connect(&endpoint).await;
             workloads::memory_child(&ctx, &workload, n, way).await;
         });
         println!("peak_rss_kib {}", measure::peak_rss_kib());
+        println!("peak_anon_kib {}", anon.finish());
         return;
     }
 
@@ -144,6 +147,7 @@ fn main() {
         latency_reps,
         conversion: Default::default(),
         memory: Vec::new(),
+        memory_anon: Vec::new(),
         compile: None,
         notes: Vec::new(),
     };
@@ -218,6 +222,7 @@ fn main() {
             // A child per figure, several per way in a shuffled order: one process's peak
             // varies by a few hundred KiB from run to run.
             let mut row: [Vec<u64>; 3] = Default::default();
+            let mut anon_row: [Vec<u64>; 3] = Default::default();
             for _ in 0..memory_reps {
                 let mut order = [Way::Raw, Way::Ours, Way::Seed];
                 rng.shuffle(&mut order);
@@ -227,10 +232,13 @@ fn main() {
                         Way::Ours => 1,
                         Way::Seed => 2,
                     };
-                    row[at].push(memory_child(workload, n, way, &endpoint));
+                    let (rss, anon) = memory_child(workload, n, way, &endpoint);
+                    row[at].push(rss);
+                    anon_row[at].push(anon);
                 }
             }
             run.memory.push((label.to_owned(), row));
+            run.memory_anon.push((label.to_owned(), anon_row));
         }
     }
     drop(child.stdin.take());
@@ -255,24 +263,28 @@ fn main() {
     }
 }
 
-/// Peak RSS (KiB) of a child process running one workload one way.
-fn memory_child(workload: &str, n: usize, way: Way, endpoint: &str) -> u64 {
+/// Peak RSS and peak anonymous memory (KiB) of a child process running one workload one way.
+fn memory_child(workload: &str, n: usize, way: Way, endpoint: &str) -> (u64, u64) {
     let exe = std::env::current_exe().unwrap_or_else(|e| fail(&e.to_string()));
     let out = Command::new(exe)
         .args(["memory", workload, &n.to_string(), way.name(), endpoint])
         .output()
         .unwrap_or_else(|e| fail(&format!("memory child: {e}")));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("peak_rss_kib "))
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            fail(&format!(
-                "the memory child ({workload}, {}) printed no figure: {}",
-                way.name(),
-                String::from_utf8_lossy(&out.stderr)
-            ))
-        })
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let figure = |name: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or_else(|| {
+                fail(&format!(
+                    "the memory child ({workload}, {}) printed no {name}: {}",
+                    way.name(),
+                    String::from_utf8_lossy(&out.stderr)
+                ))
+            })
+    };
+    (figure("peak_rss_kib "), figure("peak_anon_kib "))
 }
 
 /// The machine, the compiler and the date, for the report.

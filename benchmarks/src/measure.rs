@@ -1,6 +1,9 @@
 //! What one run of a workload costs: the process's CPU time (every thread, the kernel's own
-//! per-process clock), wall time, and peak RSS.
+//! per-process clock), wall time, and peak memory.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use nix::time::{ClockId, clock_gettime};
@@ -42,16 +45,64 @@ pub fn children_cpu_time() -> Duration {
     }
 }
 
-/// Peak resident set size of this process, in KiB.
+/// Peak resident set size of this process, in KiB (the kernel's high-water mark).
 pub fn peak_rss_kib() -> u64 {
+    status_kib("VmHWM:")
+}
+
+/// A field of `/proc/self/status` given in kB; 0 if it cannot be read.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// The peak of this process's anonymous memory (`RssAnon`: its heap and stacks, without the
+/// pages of the binary's code and read-only data, which are file pages shared by every process
+/// that runs it), sampled every millisecond on a thread of its own: the kernel keeps a
+/// high-water mark of the whole RSS only.
+pub struct AnonPeak {
+    peak: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl AnonPeak {
+    /// Starts sampling.
+    pub fn start() -> AnonPeak {
+        let peak = Arc::new(AtomicU64::new(status_kib("RssAnon:")));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (peak, stop) = (Arc::clone(&peak), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    peak.fetch_max(status_kib("RssAnon:"), Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+        };
+        AnonPeak {
+            peak,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops sampling; the highest value seen, in KiB, the current one included.
+    pub fn finish(mut self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.peak
+            .fetch_max(status_kib("RssAnon:"), Ordering::Relaxed)
+            .max(status_kib("RssAnon:"))
+    }
 }
 
 /// One measured run of a workload.

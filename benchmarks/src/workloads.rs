@@ -754,7 +754,7 @@ async fn raw_batch_get(ctx: &Ctx, keys: &[(String, String)]) -> Vec<Item> {
         .await
 }
 
-/// A child process's workload, for its peak RSS.
+/// A child process's workload, for its peak RSS and peak anonymous memory.
 pub async fn memory_child(ctx: &Ctx, workload: &str, n: usize, way: Way) {
     match workload {
         "stream" => {
