@@ -99,9 +99,8 @@ impl AnonPeak {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-        self.peak
-            .fetch_max(status_kib("RssAnon:"), Ordering::Relaxed)
-            .max(status_kib("RssAnon:"))
+        let now = status_kib("RssAnon:");
+        self.peak.fetch_max(now, Ordering::Relaxed).max(now)
     }
 }
 
