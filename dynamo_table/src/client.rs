@@ -230,9 +230,6 @@ impl DynamoClient {
     }
 }
 
-/// The endpoint a client built from `config` sends to, resolved in the SDK's order: an endpoint
-/// set in code, then `AWS_ENDPOINT_URL_DYNAMODB` (or the profile's `dynamodb` section), then
-/// `AWS_ENDPOINT_URL`, then the region's AWS endpoint.
 /// `config` as this crate sends through it: [`default_timeouts`](crate::config::default_timeouts)
 /// where it leaves one unset, and the interceptor that counts each write's attempts; `None` when
 /// it has both already. So a client is built once, and not at all for a client that is ready.
@@ -250,6 +247,9 @@ fn completed(config: &aws_sdk_dynamodb::Config) -> Option<aws_sdk_dynamodb::Conf
     Some(builder.build())
 }
 
+/// The endpoint a client built from `config` sends to, resolved in the SDK's order: an endpoint
+/// set in code, then `AWS_ENDPOINT_URL_DYNAMODB` (or the profile's `dynamodb` section), then
+/// `AWS_ENDPOINT_URL`, then the region's AWS endpoint.
 fn endpoint_of(config: &SdkConfig) -> String {
     let set_in_code = config.get_origin("endpoint_url").is_client_config();
     let for_dynamodb = || {
