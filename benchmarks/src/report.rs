@@ -51,7 +51,7 @@ impl Run {
         self.summary(&mut out, &summary);
         self.latency(&mut out, rng);
         self.conversion(&mut out, rng);
-        self.memory(&mut out);
+        self.memory(&mut out, rng);
         self.compile(&mut out, rng);
         if !self.notes.is_empty() {
             out.push_str("\n## Correctness notes\n\n");
@@ -250,34 +250,37 @@ impl Run {
         }
     }
 
-    fn memory(&self, out: &mut String) {
+    fn memory(&self, out: &mut String, rng: &mut fastrand::Rng) {
         let Some((_, first)) = self.memory.first() else {
             return;
         };
         let _ = write!(
             out,
-            "\n## Memory\n\n{} child processes per way and figure, in a shuffled order: the \
-             median, with the lowest and the highest.\n\n\
+            "\n## Memory\n\n{} child processes per way and figure, the ways in a shuffled order \
+             in each round: the median, with the lowest and the highest, and the ratio of medians \
+             to the raw SDK's with a 95% bootstrap interval over the rounds (\"less\" or \"more\" \
+             only where the interval excludes 1.000x).\n\n\
              - Peak RSS is the kernel's high-water mark (`VmHWM`). It includes the pages of the \
              binary's code and read-only data that the process mapped, which are shared by every \
              process running the binary and which depend on where the code a way runs lies in \
              it (the kernel maps cached pages around each one touched): the code a way runs \
-             counts, not only what it allocates.\n\
+             counts, not only what it allocates. The batch write of 25 items (one call) shows \
+             that part alone: it does not grow with the batch.\n\
              - Peak anonymous memory is what the process allocated (`RssAnon`: heap and stacks), \
              sampled every millisecond by a thread of the child (the kernel keeps no high-water \
-             mark of it).\n\n\
-             | peak RSS (MiB) | raw SDK | ours | seed 0.8.0 |\n\
-             | --- | ---: | ---: | ---: |\n",
+             mark of it).\n\n",
             first[0].len()
         );
-        memory_rows(out, &self.memory, 1);
-        let _ = write!(
-            out,
-            "\n| peak anonymous memory (MiB) | raw SDK | ours | seed 0.8.0 |\n\
-             | --- | ---: | ---: | ---: |\n"
-        );
+        memory_table(out, "peak RSS (MiB)", &self.memory, 1, rng);
+        out.push('\n');
         // Anonymous memory varies far less from child to child: a finer figure means something.
-        memory_rows(out, &self.memory_anon, 2);
+        memory_table(
+            out,
+            "peak anonymous memory (MiB)",
+            &self.memory_anon,
+            2,
+            rng,
+        );
     }
 
     fn compile(&self, out: &mut String, rng: &mut fastrand::Rng) {
@@ -315,27 +318,51 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// A memory table's rows: per way, the median in MiB with the lowest and the highest, to
-/// `decimals` places.
-fn memory_rows(out: &mut String, rows: &[(String, [Vec<u64>; 3])], decimals: usize) {
+/// A memory table: per workload and way, the median in MiB to `decimals` places with the lowest
+/// and the highest; then ours and the seed's over the raw SDK's, with their intervals.
+fn memory_table(
+    out: &mut String,
+    title: &str,
+    rows: &[(String, [Vec<u64>; 3])],
+    decimals: usize,
+    rng: &mut fastrand::Rng,
+) {
+    let _ = writeln!(
+        out,
+        "| {title} | raw SDK | ours | seed 0.8.0 | ours / raw | seed / raw |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
     let mib = |k: f64| k / 1024.0;
     for (label, ways) in rows {
+        let ways: Vec<Vec<f64>> = ways
+            .iter()
+            .map(|kib| kib.iter().map(|&k| k as f64).collect())
+            .collect();
         let cells: Vec<String> = ways
             .iter()
             .map(|kib| {
-                let as_f64: Vec<f64> = kib.iter().map(|&k| k as f64).collect();
-                let low = as_f64.iter().copied().fold(f64::INFINITY, f64::min);
-                let high = as_f64.iter().copied().fold(0.0, f64::max);
+                let low = kib.iter().copied().fold(f64::INFINITY, f64::min);
+                let high = kib.iter().copied().fold(0.0, f64::max);
                 format!(
                     "{:.d$} [{:.d$}, {:.d$}]",
-                    mib(median(&as_f64)),
+                    mib(median(kib)),
                     mib(low),
                     mib(high),
                     d = decimals
                 )
             })
             .collect();
-        let _ = writeln!(out, "| {label} | {} |", cells.join(" | "));
+        // Children of one round ran one after another: their figures are paired.
+        let ours = ratio(&ways[1], &ways[0], rng);
+        let seed = ratio(&ways[2], &ways[0], rng);
+        let _ = writeln!(
+            out,
+            "| {label} | {} | {}, {} | {} |",
+            cells.join(" | "),
+            ours.show_places(3),
+            ours.side("less", "more"),
+            seed.show_places(3)
+        );
     }
 }
 

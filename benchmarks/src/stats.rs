@@ -23,15 +23,32 @@ pub struct Ratio {
 impl Ratio {
     /// `1.03x [0.98, 1.09]`.
     pub fn show(&self) -> String {
-        format!("{:.2}x [{:.2}, {:.2}]", self.value, self.low, self.high)
+        self.show_places(2)
     }
 
-    /// What the interval lets one say of "this against the baseline".
+    /// The ratio and its interval to `places` decimals: `1.004x [0.998, 1.009]` for 3.
+    pub fn show_places(&self, places: usize) -> String {
+        format!(
+            "{:.p$}x [{:.p$}, {:.p$}]",
+            self.value,
+            self.low,
+            self.high,
+            p = places
+        )
+    }
+
+    /// What the interval lets one say of "this time against the baseline's".
     pub fn verdict(&self) -> &'static str {
+        self.side("faster", "slower")
+    }
+
+    /// `below` where the whole interval is under 1.00x, `above` where it is over, and "not
+    /// resolved" where it holds 1.00x.
+    pub fn side(&self, below: &'static str, above: &'static str) -> &'static str {
         if self.high < 1.0 {
-            "faster"
+            below
         } else if self.low > 1.0 {
-            "slower"
+            above
         } else {
             "not resolved (the interval holds 1.00x)"
         }
@@ -94,7 +111,20 @@ mod tests {
         assert!(r.low <= r.value && r.value <= r.high);
         assert!((r.value - 1.2).abs() < 1e-9);
         assert_eq!(r.verdict(), "slower");
+        assert_eq!(r.side("less", "more"), "more");
+        assert_eq!(ratio(&base, &slower, &mut rng).side("less", "more"), "less");
         let same = ratio(&base, &base, &mut rng);
         assert_eq!(same.verdict(), "not resolved (the interval holds 1.00x)");
+    }
+
+    #[test]
+    fn a_ratio_is_shown_to_the_places_asked() {
+        let r = Ratio {
+            value: 1.0042,
+            low: 0.99849,
+            high: 1.0091,
+        };
+        assert_eq!(r.show(), "1.00x [1.00, 1.01]");
+        assert_eq!(r.show_places(3), "1.004x [0.998, 1.009]");
     }
 }
