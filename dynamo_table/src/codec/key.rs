@@ -1,5 +1,6 @@
 //! Key values as attribute values, and key maps, checked the way DynamoDB checks them.
 
+use std::any::Any;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -7,7 +8,7 @@ use dynamo_table_rules::limits::{MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
 use dynamo_table_rules::numbers::check_number;
 
 use crate::error::{Error, InvalidReason, Result};
-use crate::schema::{DynamoTable, KeyAttribute, KeyNames, KeyType, KeyValue, key_names};
+use crate::schema::{Binary, DynamoTable, KeyAttribute, KeyNames, KeyType, KeyValue, key_names};
 
 /// An item, a key, or any other map of attribute names to values (defined with the table
 /// type's conversion, which the schema layer owns).
@@ -30,10 +31,50 @@ pub(crate) fn key_attribute<K: KeyValue>(
 
 /// The checks of [`key_attribute`] on a value already converted.
 fn check_key_value(table: &str, attribute: &str, role: &str, av: &AttributeValue) -> Result<()> {
-    let (empty, bytes) = match av {
-        AttributeValue::S(s) => (s.is_empty(), s.len()),
-        AttributeValue::B(b) => (b.as_ref().is_empty(), b.as_ref().len()),
-        AttributeValue::N(n) => {
+    check_key(table, attribute, role, KeyView::of(av))
+}
+
+/// A key value as DynamoDB stores it, read in place: its type and its text or bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KeyView<'a> {
+    S(&'a str),
+    N(&'a str),
+    B(&'a [u8]),
+    /// A value of a type keys never have (DynamoDB refuses it as a key).
+    Other(&'a AttributeValue),
+}
+
+impl<'a> KeyView<'a> {
+    pub(crate) fn of(av: &'a AttributeValue) -> Self {
+        match av {
+            AttributeValue::S(s) => KeyView::S(s),
+            AttributeValue::N(n) => KeyView::N(n),
+            AttributeValue::B(b) => KeyView::B(b.as_ref()),
+            other => KeyView::Other(other),
+        }
+    }
+}
+
+/// Hands `value` as DynamoDB stores it to `f`. A `String` or [`Binary`] key is read in place;
+/// a key of another type is converted first.
+fn with_key_view<K: KeyValue, R>(value: &K, f: impl FnOnce(KeyView<'_>) -> R) -> R {
+    let any: &dyn Any = value;
+    if let Some(text) = any.downcast_ref::<String>() {
+        return f(KeyView::S(text));
+    }
+    if let Some(bytes) = any.downcast_ref::<Binary>() {
+        return f(KeyView::B(bytes.as_ref()));
+    }
+    let converted = value.to_attribute_value();
+    f(KeyView::of(&converted))
+}
+
+/// The checks of [`key_attribute`], on a value read in place.
+fn check_key(table: &str, attribute: &str, role: &str, value: KeyView<'_>) -> Result<()> {
+    let (empty, bytes) = match value {
+        KeyView::S(s) => (s.is_empty(), s.len()),
+        KeyView::B(b) => (b.is_empty(), b.len()),
+        KeyView::N(n) => {
             if let Err(why) = check_number(n) {
                 return Err(Error::invalid(
                     InvalidReason::AttributeValue,
@@ -42,7 +83,7 @@ fn check_key_value(table: &str, attribute: &str, role: &str, av: &AttributeValue
             }
             (false, 0)
         }
-        _ => (false, 0),
+        KeyView::Other(_) => (false, 0),
     };
     if empty {
         return Err(Error::invalid(
@@ -89,9 +130,41 @@ pub(crate) fn key_values<T: DynamoTable>(
     sk: Option<&T::SK>,
 ) -> Result<(AttributeValue, Option<AttributeValue>)> {
     let pk = key_attribute(table, T::PARTITION_KEY, "partition key", pk)?;
+    match sort_key::<T>(table, sk)? {
+        Some((name, sk)) => Ok((pk, Some(key_attribute(table, name, "sort key", sk)?))),
+        None => Ok((pk, None)),
+    }
+}
+
+/// [`key_values`] read in place and handed to `f`, for a key that is only looked at (hashed):
+/// a `String` key is not copied.
+pub(crate) fn with_key_views<T: DynamoTable, R>(
+    table: &str,
+    pk: &T::PK,
+    sk: Option<&T::SK>,
+    f: impl FnOnce(KeyView<'_>, Option<KeyView<'_>>) -> R,
+) -> Result<R> {
+    with_key_view(pk, |pk| {
+        check_key(table, T::PARTITION_KEY, "partition key", pk)?;
+        match sort_key::<T>(table, sk)? {
+            Some((name, sk)) => with_key_view(sk, |sk| {
+                check_key(table, name, "sort key", sk)?;
+                Ok(f(pk, Some(sk)))
+            }),
+            None => Ok(f(pk, None)),
+        }
+    })
+}
+
+/// The sort key given, with its attribute name, if `T` has one; an error if the key does not
+/// match `T`'s schema (a sort key missing, or one given for a table without).
+fn sort_key<'k, T: DynamoTable>(
+    table: &str,
+    sk: Option<&'k T::SK>,
+) -> Result<Option<(&'static str, &'k T::SK)>> {
     match (T::SORT_KEY, sk) {
-        (Some(name), Some(sk)) => Ok((pk, Some(key_attribute(table, name, "sort key", sk)?))),
-        (None, None) => Ok((pk, None)),
+        (Some(name), Some(sk)) => Ok(Some((name, sk))),
+        (None, None) => Ok(None),
         (Some(name), None) => Err(Error::invalid(
             InvalidReason::SortKeyMissing,
             format!(

@@ -9,7 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::codec::key::{Item, key_values};
+use crate::codec::key::{Item, KeyView, with_key_views};
 use crate::error::{Error, Result};
 use crate::schema::{DynamoTable, KeyNames};
 
@@ -65,13 +65,13 @@ impl Hasher for FastHasher {
 }
 
 /// A key value as a type tag and its bytes, for the hash.
-fn tagged_bytes(value: &AttributeValue) -> (u8, Cow<'_, [u8]>) {
+fn tagged_bytes(value: KeyView<'_>) -> (u8, Cow<'_, [u8]>) {
     match value {
-        AttributeValue::S(s) => (b'S', Cow::Borrowed(s.as_bytes())),
-        AttributeValue::N(n) => (b'N', Cow::Borrowed(n.as_bytes())),
-        AttributeValue::B(b) => (b'B', Cow::Borrowed(b.as_ref())),
+        KeyView::S(s) => (b'S', Cow::Borrowed(s.as_bytes())),
+        KeyView::N(n) => (b'N', Cow::Borrowed(n.as_bytes())),
+        KeyView::B(b) => (b'B', Cow::Borrowed(b)),
         // Keys are S, N or B; anything else is still told apart, if slowly.
-        other => (b'?', Cow::Owned(format!("{other:?}").into_bytes())),
+        KeyView::Other(other) => (b'?', Cow::Owned(format!("{other:?}").into_bytes())),
     }
 }
 
@@ -89,6 +89,11 @@ pub(crate) fn key_hash(table: u32, names: KeyNames, attributes: &Item) -> Option
 
 /// [`key_hash`] of a key given as its values (partition, then sort).
 pub(crate) fn values_hash(table: u32, pk: &AttributeValue, sk: Option<&AttributeValue>) -> u64 {
+    views_hash(table, KeyView::of(pk), sk.map(KeyView::of))
+}
+
+/// [`values_hash`] of values read in place.
+fn views_hash(table: u32, pk: KeyView<'_>, sk: Option<KeyView<'_>>) -> u64 {
     let mut hasher = FastHasher::default();
     hasher.add(u64::from(table));
     for value in std::iter::once(pk).chain(sk) {
@@ -101,15 +106,15 @@ pub(crate) fn values_hash(table: u32, pk: &AttributeValue, sk: Option<&Attribute
     hasher.finish()
 }
 
-/// The hash of a `T` key, checked as [`key_map`] checks it, without building the map.
+/// The hash of a `T` key, checked as [`key_map`](crate::codec::key::key_map) checks it, without
+/// building the map or copying a string key.
 pub(crate) fn typed_key_hash<T: DynamoTable>(
     table: &str,
     number: u32,
     pk: &T::PK,
     sk: Option<&T::SK>,
 ) -> Result<u64> {
-    let (pk, sk) = key_values::<T>(table, pk, sk)?;
-    Ok(values_hash(number, &pk, sk.as_ref()))
+    with_key_views::<T, _>(table, pk, sk, |pk, sk| views_hash(number, pk, sk))
 }
 
 /// Which of many hashes occur more than once, in two bits per slot and about eight slots per
@@ -415,5 +420,71 @@ mod tests {
         assert_eq!(key_hash(3, names, &key), Some(values_hash(3, &p, Some(&s))));
         assert_ne!(values_hash(3, &p, Some(&s)), values_hash(3, &s, Some(&p)));
         assert_ne!(values_hash(3, &p, Some(&s)), values_hash(4, &p, Some(&s)));
+    }
+
+    /// Key types for [`typed_key_hash`]: strings (read in place), and a number and binary value.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Strings;
+
+    impl DynamoTable for Strings {
+        type PK = String;
+        type SK = String;
+        const TABLE: &'static str = "strings";
+        const PARTITION_KEY: &'static str = "p";
+        const SORT_KEY: Option<&'static str> = Some("s");
+        fn partition_key(&self) -> String {
+            String::new()
+        }
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Numbers;
+
+    impl DynamoTable for Numbers {
+        type PK = u64;
+        type SK = crate::schema::Binary;
+        const TABLE: &'static str = "numbers";
+        const PARTITION_KEY: &'static str = "n";
+        const SORT_KEY: Option<&'static str> = Some("b");
+        fn partition_key(&self) -> u64 {
+            0
+        }
+    }
+
+    /// [`typed_key_hash`] as it was: the key converted, checked, then hashed.
+    fn converted_hash<T: DynamoTable>(pk: &T::PK, sk: Option<&T::SK>) -> Result<u64> {
+        let (pk, sk) = crate::codec::key::key_values::<T>("t", pk, sk)?;
+        Ok(values_hash(3, &pk, sk.as_ref()))
+    }
+
+    #[test]
+    fn a_typed_key_read_in_place_hashes_and_is_refused_as_when_converted() {
+        let long = "x".repeat(2049);
+        let strings: [(&str, Option<&str>); 5] = [
+            ("a", Some("b")),
+            ("b", Some("a")),
+            ("", Some("b")),
+            ("a", Some(&long[..1025])),
+            ("a", None),
+        ];
+        for (pk, sk) in strings {
+            let (pk, sk) = (pk.to_owned(), sk.map(str::to_owned));
+            let in_place = typed_key_hash::<Strings>("t", 3, &pk, sk.as_ref());
+            let converted = converted_hash::<Strings>(&pk, sk.as_ref());
+            match (in_place, converted) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{pk:?} {sk:?}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("{pk:?} {sk:?}: {a:?} against {b:?}"),
+            }
+        }
+        assert!(typed_key_hash::<Strings>("t", 3, &long, Some(&"s".to_owned())).is_err());
+        let bytes = crate::schema::Binary::from(vec![1, 2, 3]);
+        let numbers = typed_key_hash::<Numbers>("t", 3, &7, Some(&bytes)).unwrap();
+        assert_eq!(
+            numbers,
+            converted_hash::<Numbers>(&7, Some(&bytes)).unwrap()
+        );
+        let empty = crate::schema::Binary::from(Vec::new());
+        assert!(typed_key_hash::<Numbers>("t", 3, &7, Some(&empty)).is_err());
     }
 }
