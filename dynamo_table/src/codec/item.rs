@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::key::{Item, check_index_key_in_item, check_key_in_item, describe_item_key};
+use super::key::{Item, KeyRole, check_index_keys_in_item, check_key_in_item, describe_item_key};
 use super::values::{bad_attribute, bad_value};
 use crate::error::{Error, InvalidReason, Result};
 use serde::de::DeserializeOwned;
@@ -25,33 +25,21 @@ pub(crate) fn encode<T: DynamoTable>(table: &str, item: &T) -> Result<Item> {
     Ok(attributes)
 }
 
-/// The checks of [`encode`], in one pass over the attributes (this runs once per item written).
-/// Problems are reported in the order: table keys, index keys, values.
+/// The checks of [`encode`] (this runs once per item written). The key attributes are looked
+/// up by name, and the values checked in one pass. Problems are reported in the order: table
+/// keys, index keys, values.
 fn check_attributes<T: DynamoTable>(table: &str, attributes: &Item, item: &T) -> Result<()> {
-    let (mut pk, mut sk) = (None, None);
-    let mut index_problem = None;
-    let mut bad = None;
-    for (name, value) in attributes {
-        if name == T::PARTITION_KEY {
-            pk = Some(value);
-        } else if T::SORT_KEY == Some(name.as_str()) {
-            sk = Some(value);
-        }
-        if index_problem.is_none() && is_index_key::<T>(name) {
-            index_problem = check_index_key_in_item::<T>(table, attributes, name, value).err();
-        }
-        if bad.is_none() {
-            bad = bad_attribute(name, value);
-        }
-    }
+    let pk = attributes.get(T::PARTITION_KEY);
     let pk_type = <T::PK as KeyValue>::KEY_TYPE;
-    check_key_in_item(table, T::PARTITION_KEY, pk_type, "partition key", pk)?;
+    check_key_in_item(table, T::PARTITION_KEY, pk_type, KeyRole::Partition, pk)?;
     if let Some(name) = T::SORT_KEY {
-        check_key_in_item(table, name, <T::SK as KeyValue>::KEY_TYPE, "sort key", sk)?;
+        let sk_type = <T::SK as KeyValue>::KEY_TYPE;
+        check_key_in_item(table, name, sk_type, KeyRole::Sort, attributes.get(name))?;
     }
-    if let Some(problem) = index_problem {
-        return Err(problem);
-    }
+    check_index_keys_in_item::<T>(table, attributes)?;
+    let bad = attributes
+        .iter()
+        .find_map(|(name, value)| bad_attribute(name, value));
     match bad {
         None => Ok(()),
         Some((path, why)) => Err(Error::invalid(
@@ -62,13 +50,6 @@ fn check_attributes<T: DynamoTable>(table: &str, attributes: &Item, item: &T) ->
             ),
         )),
     }
-}
-
-/// True when attribute `name` is a key attribute of one of `T`'s indexes.
-fn is_index_key<T: DynamoTable>(name: &str) -> bool {
-    T::INDEXES.iter().any(|index| {
-        index.partition_key.name == name || index.sort_key.is_some_and(|key| key.name == name)
-    })
 }
 
 /// Refuses a value DynamoDB cannot store (update patches, expression values), naming `what`.

@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::fmt;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_table_rules::limits::{MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES};
@@ -14,14 +15,44 @@ use crate::schema::{Binary, DynamoTable, KeyAttribute, KeyNames, KeyType, KeyVal
 /// type's conversion, which the schema layer owns).
 pub(crate) use crate::schema::conversion::Item;
 
+/// Which key of a table or index a value is: its size limit, and its name in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyRole {
+    Partition,
+    Sort,
+    IndexPartition,
+    IndexSort,
+}
+
+impl KeyRole {
+    /// DynamoDB's limit on the key's size, in bytes: 2,048 for a partition key, 1,024 for a
+    /// sort key, an index's as its table's.
+    fn limit(self) -> usize {
+        match self {
+            KeyRole::Partition | KeyRole::IndexPartition => MAX_PARTITION_KEY_BYTES,
+            KeyRole::Sort | KeyRole::IndexSort => MAX_SORT_KEY_BYTES,
+        }
+    }
+}
+
+impl fmt::Display for KeyRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyRole::Partition => "partition key",
+            KeyRole::Sort => "sort key",
+            KeyRole::IndexPartition => "index partition key",
+            KeyRole::IndexSort => "index sort key",
+        })
+    }
+}
+
 /// A key value as DynamoDB stores it, refusing what DynamoDB would reject: an empty string or
 /// binary value, a key over its size limit (2,048 bytes for a partition key, 1,024 for a sort
-/// key), a number DynamoDB cannot store. `role` names the key ("partition key", "sort key",
-/// "index partition key", ...).
+/// key), a number DynamoDB cannot store. `role` says which key it is.
 pub(crate) fn key_attribute<K: KeyValue>(
     table: &str,
     attribute: &str,
-    role: &str,
+    role: KeyRole,
     value: &K,
 ) -> Result<AttributeValue> {
     let av = value.to_attribute_value();
@@ -30,7 +61,7 @@ pub(crate) fn key_attribute<K: KeyValue>(
 }
 
 /// The checks of [`key_attribute`] on a value already converted.
-fn check_key_value(table: &str, attribute: &str, role: &str, av: &AttributeValue) -> Result<()> {
+fn check_key_value(table: &str, attribute: &str, role: KeyRole, av: &AttributeValue) -> Result<()> {
     check_key(table, attribute, role, KeyView::of(av))
 }
 
@@ -70,7 +101,7 @@ fn with_key_view<K: KeyValue, R>(value: &K, f: impl FnOnce(KeyView<'_>) -> R) ->
 }
 
 /// The checks of [`key_attribute`], on a value read in place.
-fn check_key(table: &str, attribute: &str, role: &str, value: KeyView<'_>) -> Result<()> {
+fn check_key(table: &str, attribute: &str, role: KeyRole, value: KeyView<'_>) -> Result<()> {
     let (empty, bytes) = match value {
         KeyView::S(s) => (s.is_empty(), s.len()),
         KeyView::B(b) => (b.is_empty(), b.len()),
@@ -94,11 +125,7 @@ fn check_key(table: &str, attribute: &str, role: &str, value: KeyView<'_>) -> Re
             ),
         ));
     }
-    let limit = if role.ends_with("partition key") {
-        MAX_PARTITION_KEY_BYTES
-    } else {
-        MAX_SORT_KEY_BYTES
-    };
+    let limit = role.limit();
     if bytes > limit {
         return Err(Error::invalid(
             InvalidReason::KeyTooLarge,
@@ -129,9 +156,9 @@ pub(crate) fn key_values<T: DynamoTable>(
     pk: &T::PK,
     sk: Option<&T::SK>,
 ) -> Result<(AttributeValue, Option<AttributeValue>)> {
-    let pk = key_attribute(table, T::PARTITION_KEY, "partition key", pk)?;
+    let pk = key_attribute(table, T::PARTITION_KEY, KeyRole::Partition, pk)?;
     match sort_key::<T>(table, sk)? {
-        Some((name, sk)) => Ok((pk, Some(key_attribute(table, name, "sort key", sk)?))),
+        Some((name, sk)) => Ok((pk, Some(key_attribute(table, name, KeyRole::Sort, sk)?))),
         None => Ok((pk, None)),
     }
 }
@@ -145,10 +172,10 @@ pub(crate) fn with_key_views<T: DynamoTable, R>(
     f: impl FnOnce(KeyView<'_>, Option<KeyView<'_>>) -> R,
 ) -> Result<R> {
     with_key_view(pk, |pk| {
-        check_key(table, T::PARTITION_KEY, "partition key", pk)?;
+        check_key(table, T::PARTITION_KEY, KeyRole::Partition, pk)?;
         match sort_key::<T>(table, sk)? {
             Some((name, sk)) => with_key_view(sk, |sk| {
-                check_key(table, name, "sort key", sk)?;
+                check_key(table, name, KeyRole::Sort, sk)?;
                 Ok(f(pk, Some(sk)))
             }),
             None => Ok(f(pk, None)),
@@ -179,25 +206,20 @@ fn sort_key<'k, T: DynamoTable>(
     }
 }
 
-/// Checks attribute `name` of an encoded `T` item against `T`'s index keys: where it is one,
-/// DynamoDB needs it non-empty, of the index key's type and within the key size limits (an
-/// absent one keeps the item out of the index, which is allowed, so absence is not checked).
-pub(crate) fn check_index_key_in_item<T: DynamoTable>(
-    table: &str,
-    item: &Item,
-    name: &str,
-    value: &AttributeValue,
-) -> Result<()> {
+/// Checks the index key attributes of an encoded `T` item: where one is present, DynamoDB
+/// needs it non-empty, of the index key's type and within the key size limits (an absent one
+/// keeps the item out of the index, which is allowed, so absence is not checked). Each is looked
+/// up by name, in the order of `T`'s indexes, so the first problem reported is always the same.
+pub(crate) fn check_index_keys_in_item<T: DynamoTable>(table: &str, item: &Item) -> Result<()> {
     for index in T::INDEXES {
         let keys = [
-            Some((index.partition_key, "index partition key")),
-            index.sort_key.map(|k| (k, "index sort key")),
+            Some((index.partition_key, KeyRole::IndexPartition)),
+            index.sort_key.map(|k| (k, KeyRole::IndexSort)),
         ];
-        for (KeyAttribute { key_type, .. }, role) in keys
-            .into_iter()
-            .flatten()
-            .filter(|(key, _)| key.name == name)
-        {
+        for (KeyAttribute { name, key_type }, role) in keys.into_iter().flatten() {
+            let Some(value) = item.get(name) else {
+                continue;
+            };
             let fits = matches!(
                 (value, key_type),
                 (AttributeValue::S(_), KeyType::S)
@@ -236,7 +258,7 @@ pub(crate) fn check_key_in_item(
     table: &str,
     attribute: &str,
     key_type: KeyType,
-    role: &str,
+    role: KeyRole,
     value: Option<&AttributeValue>,
 ) -> Result<()> {
     let problem = match (value, key_type) {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::page::{Cursor, QueryResult};
 use super::plan::{Read, shared_read_methods};
 use super::projected::Projected;
-use crate::codec::key::key_attribute;
+use crate::codec::key::{KeyRole, key_attribute};
 use crate::error::{Error, InvalidReason, Result};
 use crate::expression::{Bound, IntoExpression, LibraryPlaceholders, Projection};
 use crate::operations::TableRef;
@@ -92,7 +92,7 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
     ) -> Self {
         let mut read = Read::new(table, index, key_names);
         let pk_name = key_names.partition;
-        let partition = match key_attribute(&read.table.name, pk_name, "partition key", pk) {
+        let partition = match key_attribute(&read.table.name, pk_name, KeyRole::Partition, pk) {
             Ok(value) => Some((pk_name, value)),
             Err(e) => {
                 read.fail(e);
@@ -156,7 +156,7 @@ impl<T: DynamoTable, SK: KeyValue> Query<T, SK> {
         if let (Some(condition), Some(sk_name)) = (self.sort, self.read.key_names.sort) {
             let table = self.read.table.name.clone();
             let sk = placeholders.name(sk_name);
-            let mut value = |key: &SK| match key_attribute(&table, sk_name, "sort key", key) {
+            let mut value = |key: &SK| match key_attribute(&table, sk_name, KeyRole::Sort, key) {
                 Ok(v) => Ok(placeholders.value(v)),
                 Err(e) => Err(e),
             };
