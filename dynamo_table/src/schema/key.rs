@@ -7,6 +7,8 @@ use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue, ScalarAttributeType};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::conversion::integer_text;
+
 /// The attribute names of a key, partition key first: the one place a table's or an index's
 /// key schema is spelled out as names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,7 +101,7 @@ macro_rules! number_keys {
             const KEY_TYPE: KeyType = KeyType::N;
 
             fn to_attribute_value(&self) -> AttributeValue {
-                AttributeValue::N(self.to_string())
+                AttributeValue::N(integer_text(*self))
             }
         }
     )*};
