@@ -34,10 +34,16 @@ tokio::task_local! {
 
 /// `request.counted_in(&log)`: [`AttemptLog::counting`], in the order a request chain reads.
 pub(crate) trait CountedExt: Future + Sized {
-    /// Boxed: the SDK's `send()` future is its whole orchestrator, several KiB, which would
-    /// otherwise sit inline in every layer of the caller's future (a batch keeps several in
-    /// flight), where the box holds it only while the request runs.
-    fn counted_in(self, log: &AttemptLog) -> Pin<Box<impl Future<Output = Self::Output>>> {
+    /// Inline in the caller's future, as the SDK's own `send()` future is: a single write
+    /// allocates nothing for it.
+    fn counted_in(self, log: &AttemptLog) -> impl Future<Output = Self::Output> {
+        log.counting(self)
+    }
+
+    /// Boxed, for the calls of a batch: the SDK's `send()` future is its whole orchestrator,
+    /// several KiB, which would otherwise sit in each in-flight chunk's future for the whole
+    /// chunk, where the box holds it only while the call runs.
+    fn counted_in_boxed(self, log: &AttemptLog) -> Pin<Box<impl Future<Output = Self::Output>>> {
         Box::pin(log.counting(self))
     }
 }

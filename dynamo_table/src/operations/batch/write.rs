@@ -749,7 +749,7 @@ async fn write_chunk(
                 .set_request_items(Some(request_items))
                 .set_return_consumed_capacity(capacity::wanted())
                 .send()
-                .counted_in(&log)
+                .counted_in_boxed(&log)
                 .observed_by(batch.conn, "BatchWriteItem", &tables(&pending), Side::Write)
                 .await
                 .map_err(|error| log.judge(error, "BatchWriteItem", tables(&pending)))?;
