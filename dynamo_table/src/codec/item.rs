@@ -52,8 +52,13 @@ fn check_attributes<T: DynamoTable>(table: &str, attributes: &Item, item: &T) ->
     }
 }
 
-/// Refuses a value DynamoDB cannot store (update patches, expression values), naming `what`.
-pub(crate) fn check_value(table: &str, what: &str, value: &AttributeValue) -> Result<()> {
+/// Refuses a value DynamoDB cannot store (update patches, expression values), naming `what`
+/// (written out only for a refusal: `format_args!` costs nothing when the value is fine).
+pub(crate) fn check_value(
+    table: &str,
+    what: impl std::fmt::Display,
+    value: &AttributeValue,
+) -> Result<()> {
     match bad_value(value, 1) {
         None => Ok(()),
         Some((path, why)) => Err(Error::invalid(

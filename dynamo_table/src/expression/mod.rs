@@ -349,6 +349,12 @@ pub(crate) struct LibraryPlaceholders {
     pub values: HashMap<String, AttributeValue>,
 }
 
+/// `{sigil}{prefix}{kind}{number}`, such as `#dt_n0`: joined, not formatted (every write with an
+/// expression makes a few, and `format!` costs several times a join).
+fn placeholder(sigil: &str, prefix: &str, kind: &str, number: usize) -> String {
+    [sigil, prefix, kind, itoa::Buffer::new().format(number)].concat()
+}
+
 impl LibraryPlaceholders {
     /// Placeholders that cannot collide with those of `others`, the user's expressions sent in
     /// the same request.
@@ -379,14 +385,14 @@ impl LibraryPlaceholders {
         if let Some((placeholder, _)) = self.names.iter().find(|(_, a)| *a == attribute) {
             return placeholder.clone();
         }
-        let placeholder = format!("#{}_n{}", self.prefix, self.names.len());
+        let placeholder = placeholder("#", &self.prefix, "_n", self.names.len());
         self.names.insert(placeholder.clone(), attribute.to_owned());
         placeholder
     }
 
     /// A fresh `:` placeholder for `value`.
     pub(crate) fn value(&mut self, value: AttributeValue) -> String {
-        let placeholder = format!(":{}_v{}", self.prefix, self.values.len());
+        let placeholder = placeholder(":", &self.prefix, "_v", self.values.len());
         self.values.insert(placeholder.clone(), value);
         placeholder
     }

@@ -56,7 +56,8 @@ impl UpdateExpression {
         }
         let name = self.placeholders.name(attribute);
         let value = self.placeholders.value(value);
-        self.set.push(format!("{name} = {value}"));
+        self.set
+            .push([name.as_str(), " = ", value.as_str()].concat());
     }
 
     /// Adds `amount` to the number `attribute`.
@@ -107,7 +108,7 @@ impl UpdateExpression {
             ("DELETE", &self.delete),
         ] {
             if !parts.is_empty() {
-                clauses.push(format!("{word} {}", parts.join(", ")));
+                clauses.push([word, " ", &parts.join(", ")].concat());
             }
         }
         clauses.join(" ")
@@ -375,7 +376,7 @@ pub(crate) fn patch_expression<T: DynamoTable>(
             }
             refuse_version_attribute::<T>(table, &attribute, "set")?;
         }
-        check_value(table, &format!("the update of `{attribute}`"), &value)?;
+        check_value(table, format_args!("the update of `{attribute}`"), &value)?;
         update.set(&attribute, value);
     }
     if update.set.is_empty() {
