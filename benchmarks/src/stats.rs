@@ -43,14 +43,14 @@ impl Ratio {
     }
 
     /// `below` where the whole interval is under 1.00x, `above` where it is over, and "not
-    /// resolved" where it holds 1.00x.
+    /// resolved" where it holds 1 (whatever the decimals shown).
     pub fn side(&self, below: &'static str, above: &'static str) -> &'static str {
         if self.high < 1.0 {
             below
         } else if self.low > 1.0 {
             above
         } else {
-            "not resolved (the interval holds 1.00x)"
+            "not resolved (the interval holds 1x)"
         }
     }
 }
@@ -114,7 +114,7 @@ mod tests {
         assert_eq!(r.side("less", "more"), "more");
         assert_eq!(ratio(&base, &slower, &mut rng).side("less", "more"), "less");
         let same = ratio(&base, &base, &mut rng);
-        assert_eq!(same.verdict(), "not resolved (the interval holds 1.00x)");
+        assert_eq!(same.verdict(), "not resolved (the interval holds 1x)");
     }
 
     #[test]
