@@ -1029,3 +1029,41 @@ struct Cx {
 async fn absent(table: Table<Doc>, k: (String, Option<String>)) {
     assert!(table.get(k).await.unwrap().is_none(), "nothing was written");
 }
+
+/// An item with two index keys DynamoDB would both refuse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, DynamoTable)]
+#[dynamo(table = "two_indexes")]
+struct TwoIndexes {
+    #[dynamo(pk)]
+    id: String,
+    #[dynamo(gsi(name = "by_first", pk))]
+    first: String,
+    #[dynamo(gsi(name = "by_second", pk))]
+    second: String,
+}
+
+/// Of two refused index keys, the error names the index declared first, every time: each
+/// encoded item is a map with its own hash order, which the check must not follow.
+#[test]
+fn of_two_refused_index_keys_the_first_declared_is_named_every_time() {
+    use dynamo_table::aws_sdk_dynamodb::{Client, Config, config::BehaviorVersion};
+    let sdk = Client::from_conf(
+        Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build(),
+    );
+    let table = DynamoClient::from_client(sdk).table::<TwoIndexes>();
+    let item = TwoIndexes {
+        id: "a".into(),
+        first: String::new(),
+        second: String::new(),
+    };
+    for _ in 0..64 {
+        let error = table.encode(&item).err().map(|e| e.to_string());
+        let named = error.as_deref().unwrap_or("(encoded without an error)");
+        assert!(
+            named.contains("index `by_first`") && !named.contains("by_second"),
+            "{named}"
+        );
+    }
+}
