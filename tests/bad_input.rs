@@ -1046,12 +1046,7 @@ struct TwoIndexes {
 /// encoded item is a map with its own hash order, which the check must not follow.
 #[test]
 fn of_two_refused_index_keys_the_first_declared_is_named_every_time() {
-    use dynamo_table::aws_sdk_dynamodb::{Client, Config, config::BehaviorVersion};
-    let sdk = Client::from_conf(
-        Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .build(),
-    );
+    let sdk = support::offline_sdk();
     let table = DynamoClient::from_client(sdk).table::<TwoIndexes>();
     let item = TwoIndexes {
         id: "a".into(),

@@ -163,13 +163,7 @@ async fn the_derive_writes_and_reads_what_serde_dynamo_does_on_random_values() {
 
 /// A handle for conversions alone: its client is never asked anything.
 fn offline_table() -> dynamo_table::Table<Everything> {
-    use dynamo_table::aws_sdk_dynamodb::{Client, Config, config::BehaviorVersion};
-    let sdk = Client::from_conf(
-        Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .build(),
-    );
-    dynamo_table::DynamoClient::from_client(sdk).table::<Everything>()
+    dynamo_table::DynamoClient::from_client(support::offline_sdk()).table::<Everything>()
 }
 
 #[test]

@@ -64,6 +64,17 @@ impl TestDb {
     }
 }
 
+/// A raw SDK client that is never asked anything: for what a test builds without sending
+/// (conversions, refusals made before any request, the sizes of futures).
+pub fn offline_sdk() -> dynamo_table::aws_sdk_dynamodb::Client {
+    use dynamo_table::aws_sdk_dynamodb::{Client, Config, config::BehaviorVersion};
+    Client::from_conf(
+        Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .build(),
+    )
+}
+
 /// Every item of a table, read straight from the server with a paginated scan.
 pub async fn scan_all(
     client: &DynamoClient,
