@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use futures::FutureExt;
 use tracing::Instrument;
 
 use super::capacity::{self, Capacity, Side};
@@ -22,13 +23,17 @@ pub(crate) trait Measured {
 
 impl Connection {
     /// Sends `request` for `operation` on `table`, inside a span, and records its capacity.
-    pub(crate) async fn observed<O, E>(
-        &self,
+    ///
+    /// A combinator, not an `async fn`: an `async fn` would keep `request` (the SDK's whole
+    /// orchestrator, several KiB) twice in its state, once as its argument and once as the
+    /// future it awaits, and every single-item call's future would be twice the SDK's.
+    pub(crate) fn observed<'a, O, E>(
+        &'a self,
         operation: &'static str,
-        table: &str,
+        table: &'a str,
         side: Side,
-        request: impl Future<Output = std::result::Result<O, SdkError<E, HttpResponse>>>,
-    ) -> Result<(O, Capacity)>
+        request: impl Future<Output = std::result::Result<O, SdkError<E, HttpResponse>>> + 'a,
+    ) -> impl Future<Output = Result<(O, Capacity)>> + 'a
     where
         O: Measured,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -41,34 +46,38 @@ impl Connection {
             capacity = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
+        // Timed from here: every caller builds the request where it awaits it.
         let started = Instant::now();
-        let outcome = request.instrument(span.clone()).await;
-        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-        span.record("latency_ms", latency_ms);
-        match outcome {
-            Ok(output) => {
-                let capacity = output.capacity(side);
-                if side != Side::Uncounted {
-                    capacity::record_call(capacity);
+        request.instrument(span.clone()).map(move |outcome| {
+            let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            span.record("latency_ms", latency_ms);
+            match outcome {
+                Ok(output) => {
+                    let capacity = output.capacity(side);
+                    if side != Side::Uncounted {
+                        capacity::record_call(capacity);
+                    }
+                    if let Some(items) = output.items() {
+                        span.record("items", items);
+                    }
+                    span.record("capacity", capacity.total());
+                    span.in_scope(|| {
+                        tracing::debug!(latency_ms, capacity = capacity.total(), "done")
+                    });
+                    Ok((output, capacity))
                 }
-                if let Some(items) = output.items() {
-                    span.record("items", items);
+                Err(e) => {
+                    let context = RequestContext {
+                        operation,
+                        table,
+                        endpoint: &self.endpoint,
+                    };
+                    let error = context.error(e);
+                    span.in_scope(|| log_error(&error));
+                    Err(error)
                 }
-                span.record("capacity", capacity.total());
-                span.in_scope(|| tracing::debug!(latency_ms, capacity = capacity.total(), "done"));
-                Ok((output, capacity))
             }
-            Err(e) => {
-                let context = RequestContext {
-                    operation,
-                    table,
-                    endpoint: &self.endpoint,
-                };
-                let error = context.error(e);
-                span.in_scope(|| log_error(&error));
-                Err(error)
-            }
-        }
+        })
     }
 }
 
@@ -77,14 +86,15 @@ pub(crate) trait ObserveExt<O, E>:
     Future<Output = std::result::Result<O, SdkError<E, HttpResponse>>> + Sized
 {
     /// [`Connection::observed`] on this request.
-    fn observed_by(
+    fn observed_by<'a>(
         self,
-        connection: &Connection,
+        connection: &'a Connection,
         operation: &'static str,
-        table: &str,
+        table: &'a str,
         side: Side,
-    ) -> impl Future<Output = Result<(O, Capacity)>>
+    ) -> impl Future<Output = Result<(O, Capacity)>> + 'a
     where
+        Self: 'a,
         O: Measured,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
