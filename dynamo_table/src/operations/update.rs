@@ -18,6 +18,7 @@ use crate::expression::{Bound, LibraryPlaceholders, Segment, non_empty, write_pa
 use crate::request::attempts::{AttemptLog, CountedExt};
 use crate::request::capacity::{self, Side};
 use crate::request::send::ObserveExt;
+use crate::schema::conversion::integer_text;
 use crate::schema::{DynamoTable, key_names};
 
 /// An update expression under construction: its clauses, its condition and the library's
@@ -65,8 +66,8 @@ impl UpdateExpression {
         let name = self.placeholders.name(attribute);
         let value = self
             .placeholders
-            .value(AttributeValue::N(amount.to_string()));
-        self.add.push(format!("{name} {value}"));
+            .value(AttributeValue::N(integer_text(amount)));
+        self.add.push([name.as_str(), " ", value.as_str()].concat());
         self.produces = None;
     }
 
