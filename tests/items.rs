@@ -258,27 +258,26 @@ fn a_single_item_future_is_about_the_raw_sdk_calls_size() {
     let orders = dynamo_table::DynamoClient::from_client(sdk.clone()).table::<Order>();
     let item = order("u1", "o1", 1.0);
     let key = || ("u1".to_owned(), Some("o1".to_owned()));
-    let size = |f: &dyn std::any::Any| std::mem::size_of_val(f);
     let cases = [
         (
             "put",
             std::mem::size_of_val(&orders.put(&item)),
-            size(&sdk.put_item().send()),
+            std::mem::size_of_val(&sdk.put_item().send()),
         ),
         (
             "get",
             std::mem::size_of_val(&orders.get(key())),
-            size(&sdk.get_item().send()),
+            std::mem::size_of_val(&sdk.get_item().send()),
         ),
         (
             "delete",
             std::mem::size_of_val(&orders.delete(key())),
-            size(&sdk.delete_item().send()),
+            std::mem::size_of_val(&sdk.delete_item().send()),
         ),
         (
             "update",
             std::mem::size_of_val(&orders.update(key(), Total { total: 2.0 })),
-            size(&sdk.update_item().send()),
+            std::mem::size_of_val(&sdk.update_item().send()),
         ),
     ];
     for (call, ours, raw) in cases {
