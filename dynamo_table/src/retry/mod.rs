@@ -32,42 +32,53 @@ pub(crate) enum GaveUp<P> {
     Failed(Error),
 }
 
-/// Runs `attempt` on `first`, then on what each attempt leaves, pausing before each retry,
+/// Runs `attempt` on `pending`, then on what each attempt leaves, pausing before each retry,
 /// until nothing is left, an attempt fails for good, or `policy.max_retries` retries have been
 /// made. `settle` receives what each attempt settled. Returns how many attempts were made.
-pub(crate) async fn with_backoff<P, S, F, Fut>(
+///
+/// A plain function returning its loop as an `async move` block, not an `async fn`: an
+/// `async fn` keeps each argument twice in its future (as passed and as bound), and a batch
+/// holds one of these futures per chunk in flight.
+#[allow(
+    clippy::manual_async_fn,
+    reason = "an async fn would store every argument twice in its future"
+)]
+pub(crate) fn with_backoff<P, S, F, Fut>(
     policy: RetryConfig,
-    first: P,
+    mut pending: P,
     mut attempt: F,
     mut settle: impl FnMut(S),
-) -> (u32, Result<(), GaveUp<P>>)
+) -> impl Future<Output = (u32, Result<(), GaveUp<P>>)>
 where
     F: FnMut(P) -> Fut,
     Fut: Future<Output = (S, Attempt<P>)>,
 {
-    let mut pending = first;
-    let mut attempts: u32 = 0;
-    loop {
-        attempts += 1;
-        let (settled, next) = attempt(pending).await;
-        settle(settled);
-        match next {
-            Attempt::Done => return (attempts, Ok(())),
-            Attempt::Fail(error) => return (attempts, Err(GaveUp::Failed(error))),
-            Attempt::Again {
-                pending: left,
-                error,
-            } => {
-                if attempts as usize > policy.max_retries {
-                    let gave_up = GaveUp::Exhausted {
-                        pending: left,
-                        error,
-                    };
-                    return (attempts, Err(gave_up));
+    async move {
+        let mut attempts: u32 = 0;
+        loop {
+            attempts += 1;
+            let (settled, next) = attempt(pending).await;
+            settle(settled);
+            // Only what is left to send lives across the pause: the last error is kept when the
+            // retries run out, and dropped otherwise.
+            pending = match next {
+                Attempt::Done => return (attempts, Ok(())),
+                Attempt::Fail(error) => return (attempts, Err(GaveUp::Failed(error))),
+                Attempt::Again {
+                    pending: left,
+                    error,
+                } => {
+                    if attempts as usize > policy.max_retries {
+                        let gave_up = GaveUp::Exhausted {
+                            pending: left,
+                            error,
+                        };
+                        return (attempts, Err(gave_up));
+                    }
+                    left
                 }
-                tokio::time::sleep(jittered(policy, attempts - 1)).await;
-                pending = left;
-            }
+            };
+            tokio::time::sleep(jittered(policy, attempts - 1)).await;
         }
     }
 }
