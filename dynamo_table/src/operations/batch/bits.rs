@@ -1,4 +1,4 @@
-//! A bit per request of a batch: which are settled, written, or to be sent.
+//! A bit per key of a batch get: which are settled, or repeated.
 
 /// A fixed number of bits, all off at first; out of range, a bit reads off and ignores `set`.
 #[derive(Debug)]
@@ -13,11 +13,6 @@ impl Bits {
         self.0
             .get(i / 64)
             .is_some_and(|word| word & (1 << (i % 64)) != 0)
-    }
-
-    /// True when any bit is on.
-    pub(crate) fn any(&self) -> bool {
-        self.0.iter().any(|&word| word != 0)
     }
 
     pub(crate) fn set(&mut self, i: usize, on: bool) {
@@ -45,9 +40,7 @@ mod tests {
         bits.set(64, false);
         let on: Vec<usize> = (0..210).filter(|&i| bits.get(i)).collect();
         assert_eq!(on, [0, 129]);
-        assert!(bits.any());
         bits.set(0, false);
-        bits.set(129, false);
-        assert!(!bits.any());
+        assert!(!bits.get(0) && bits.get(129));
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod get;
 mod key_hash;
 mod keys;
 mod results;
+mod runs;
 pub(crate) mod write;
 
 pub(crate) use results::CallCapacity;

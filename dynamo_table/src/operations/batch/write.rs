@@ -8,12 +8,12 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
-use super::bits::Bits;
 use super::chunks::{retry_chunk, run_chunks};
 use super::key_hash::{
     FastMap, Found, find_repeats, group_of, key_hash, table_list, typed_key_hash,
 };
 use super::results::{BatchStats, CallCapacity, Failed};
+use super::runs::Runs;
 use crate::codec::item::encode;
 use crate::codec::key::{Item, describe_key, key_map};
 use crate::codec::size::check_item_size;
@@ -617,13 +617,15 @@ impl Sending<'_> {
     }
 }
 
-/// The outcomes of a batch's writes as they settle: a bit per write for the common one
-/// (written), and beside the bits the outcomes that carry more (an error, the superseding
-/// write), which are few unless much fails. A write in neither is pending.
+/// The outcomes of a batch's writes as they settle: which writes have one, as runs of indices
+/// (see [`Runs`]: about one per chunk in flight, not a bit per write), and beside them the
+/// outcomes that carry more than "written" (an error, the superseding write), which are few
+/// unless much fails. A settled write not among those was written; a write not settled is
+/// pending.
 #[derive(Debug)]
 struct Outcomes {
     len: usize,
-    written: Bits,
+    settled: Runs,
     others: FastMap<usize, WriteOutcome>,
 }
 
@@ -631,42 +633,30 @@ impl Outcomes {
     fn new(len: usize) -> Self {
         Outcomes {
             len,
-            written: Bits::new(len),
+            settled: Runs::default(),
             others: FastMap::default(),
         }
-    }
-
-    fn is_pending(&self, i: usize) -> bool {
-        i < self.len && !self.written.get(i) && !self.others.contains_key(&i)
     }
 
     fn set(&mut self, i: usize, outcome: WriteOutcome) {
         if i >= self.len {
             return;
         }
+        self.settled.insert(i);
         if let WriteOutcome::Written = outcome {
-            self.written.set(i, true);
             if !self.others.is_empty() {
                 self.others.remove(&i);
             }
         } else {
-            self.written.set(i, false);
             self.others.insert(i, outcome);
         }
     }
 
-    /// The writes pending now, as a snapshot (a bit per write), to send while outcomes settle;
-    /// while no write has an outcome (nothing refused or superseded), all of them, with no
-    /// snapshot.
+    /// The writes pending now, as a snapshot, to send while outcomes settle; while no write has
+    /// an outcome (nothing refused or superseded), all of them, with no snapshot.
     fn pending(&self) -> impl Iterator<Item = usize> + Send + 'static {
-        let snapshot = (!self.others.is_empty() || self.written.any()).then(|| {
-            let mut pending = Bits::new(self.len);
-            for i in (0..self.len).filter(|&i| self.is_pending(i)) {
-                pending.set(i, true);
-            }
-            pending
-        });
-        (0..self.len).filter(move |&i| snapshot.as_ref().is_none_or(|pending| pending.get(i)))
+        let snapshot = (!self.settled.is_empty()).then(|| self.settled.clone());
+        (0..self.len).filter(move |&i| snapshot.as_ref().is_none_or(|settled| !settled.contains(i)))
     }
 
     /// One outcome per write, in order. A write left pending (which the engine never does)
@@ -674,16 +664,19 @@ impl Outcomes {
     fn into_outcomes(self) -> impl Iterator<Item = WriteOutcome> {
         let Outcomes {
             len,
-            written,
+            settled,
             mut others,
         } = self;
         (0..len).map(move |i| {
-            if written.get(i) {
-                WriteOutcome::Written
+            let other = if others.is_empty() {
+                None
             } else {
-                others
-                    .remove(&i)
-                    .unwrap_or_else(|| WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))))
+                others.remove(&i)
+            };
+            match other {
+                Some(outcome) => outcome,
+                None if settled.contains(i) => WriteOutcome::Written,
+                None => WriteOutcome::Failed(Arc::new(request_shape(no_outcome()))),
             }
         })
     }
