@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use dynamo_table::aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_table::batch::BatchStats;
+use dynamo_table::error::InvalidReason;
 use dynamo_table::local::LocalDynamo;
 use dynamo_table::{DynamoClient, DynamoTable, RetryConfig};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,13 @@ const PATIENT: RetryConfig = RetryConfig {
     max_retries: 40,
     initial_delay: Duration::from_millis(2),
     max_delay: Duration::from_millis(40),
+};
+
+/// One retry, quickly: most items of a faulty call stay unsettled.
+const STINGY: RetryConfig = RetryConfig {
+    max_retries: 1,
+    initial_delay: Duration::from_millis(1),
+    max_delay: Duration::from_millis(5),
 };
 
 struct Rig {
@@ -122,12 +130,7 @@ async fn with_too_few_retries_every_item_is_accounted_for() {
     let rig = rig(FaultPlan::batch_faults(0x5EED_0002, 0.60)).await;
     rig.direct.table::<Reading>().create().await.unwrap();
 
-    let stingy = RetryConfig {
-        max_retries: 1,
-        initial_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-    };
-    let table = rig.faulty.table::<Reading>().with_batch_retries(stingy);
+    let table = rig.faulty.table::<Reading>().with_batch_retries(STINGY);
     let result = table.batch_put(readings(10_000)).await.unwrap();
     eprintln!(
         "10,000 items, 60% faults, 1 retry: written={} not written={} unknown={} time={:?} \
@@ -187,12 +190,7 @@ async fn with_answers_lost_after_the_write_every_item_is_written_not_written_or_
     };
     let rig = rig(plan).await;
     rig.direct.table::<Reading>().create().await.unwrap();
-    let stingy = RetryConfig {
-        max_retries: 1,
-        initial_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-    };
-    let table = rig.faulty.table::<Reading>().with_batch_retries(stingy);
+    let table = rig.faulty.table::<Reading>().with_batch_retries(STINGY);
     let result = table.batch_put(readings(10_000)).await.unwrap();
     let stored: HashSet<u64> = scan_all(&rig.direct, "readings")
         .await
@@ -240,6 +238,53 @@ async fn with_answers_lost_after_the_write_every_item_is_written_not_written_or_
     for unknown in &result.unknown {
         assert!(unknown.error.may_have_been_applied(), "{}", unknown.error);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_refused_before_sending_fails_with_its_own_error_when_its_call_is_lost() {
+    // Every call is applied and then answered with a 500 or a dropped connection: every item a
+    // call carried may have been written. The oversized item was refused as its request was
+    // built, so no call carried it: it was not written, and its error says why.
+    let plan = FaultPlan::applied_then_failed(0x5EED_0006, &["BatchWriteItem"], 1.0);
+    let rig = rig(plan).await;
+    rig.direct.table::<Device>().create().await.unwrap();
+    let mut devices: Vec<Device> = (0..10)
+        .map(|i| Device {
+            device_id: format!("dev-{i}"),
+            firmware: "1.0".into(),
+        })
+        .collect();
+    devices[4].firmware = "x".repeat(500_000);
+    let table = rig.faulty.table::<Device>().with_batch_retries(STINGY);
+    let result = table.batch_put(devices).await.unwrap();
+    let ids = |list: &[dynamo_table::batch::Failed<Device>]| -> Vec<String> {
+        list.iter().map(|f| f.value.device_id.clone()).collect()
+    };
+    assert_eq!(
+        result.unknown.len(),
+        9,
+        "unknown: {:?}",
+        ids(&result.unknown)
+    );
+    assert!(result.items.is_empty());
+    let [refused] = result.failed.as_slice() else {
+        panic!("one item fails, not {:?}", ids(&result.failed));
+    };
+    assert_eq!(refused.value.device_id, "dev-4");
+    assert_eq!(
+        refused.error.invalid_reason(),
+        Some(InvalidReason::ItemTooLarge),
+        "{}",
+        refused.error
+    );
+    assert!(!refused.error.may_have_been_applied());
+    let stored: HashSet<String> = scan_all(&rig.direct, "devices")
+        .await
+        .iter()
+        .filter_map(|i| i.get("device_id")?.as_s().ok().cloned())
+        .collect();
+    assert_eq!(stored.len(), 9, "every call was applied");
+    assert!(!stored.contains("dev-4"));
 }
 
 /// Stores the first `stored` of 1,000 readings, reads all 1,000 keys through the proxy's

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 
 use super::results::{BatchStats, CallCapacity};
 use crate::error::Error;
@@ -56,9 +56,33 @@ fn chunked(
 
 /// What one call for a chunk achieved: the settled requests with their outcomes, the requests
 /// DynamoDB left unprocessed, the capacity consumed, and whether an attempt of the call went
-/// unanswered (so the unprocessed requests may have been applied by it); or an error for the
-/// whole call ([`Error::MaybeApplied`] when the call may have been applied).
-pub(crate) type ChunkAttempt<O> = Result<(Vec<(usize, O)>, Vec<usize>, Capacity, bool), Error>;
+/// unanswered (so the unprocessed requests may have been applied by it); or, when the call
+/// failed whole, what [`CallFailed`] says.
+pub(crate) type ChunkAttempt<O> =
+    Result<(Vec<(usize, O)>, Vec<usize>, Capacity, bool), CallFailed<O>>;
+
+/// A call for a chunk that failed whole ([`Error::MaybeApplied`] when it may have been
+/// applied). The attempt owns its pending requests and hands them back here, so that the chunk
+/// keeps no copy of them while the call runs.
+pub(crate) struct CallFailed<O> {
+    /// Requests settled before the call was sent (refused as their requests were built): they
+    /// were never sent, so the call's error is not theirs.
+    pub(crate) settled: Vec<(usize, O)>,
+    /// The requests the call carried, or would have carried.
+    pub(crate) carried: Vec<usize>,
+    pub(crate) error: Error,
+}
+
+impl<O> CallFailed<O> {
+    /// The call for `carried` failed with `error` before any request of it settled.
+    pub(crate) fn whole(carried: Vec<usize>, error: Error) -> Self {
+        CallFailed {
+            settled: Vec::new(),
+            carried,
+            error,
+        }
+    }
+}
 
 /// What one call settled, for the counters.
 struct Settled<O> {
@@ -97,7 +121,9 @@ where
     F: FnMut(Vec<usize>) -> Fut,
     Fut: Future<Output = ChunkAttempt<O>>,
 {
-    let mut results = Vec::with_capacity(chunk.len());
+    // Most chunks settle in one call: its results become the chunk's, with no vector held for
+    // them while the call is in flight.
+    let mut results = Vec::new();
     let mut stats = BatchStats::default();
     let unanswered = Mutex::new(Unanswered::default());
     // The outcomes of requests left unsettled by `error`: unknown where a call that carried them
@@ -144,62 +170,76 @@ where
         retry,
         chunk,
         |pending: Vec<usize>| {
-            let sent = attempt(pending.clone());
+            let sent = attempt(pending);
             if let Ok(mut u) = unanswered_ref.lock() {
                 u.calls += 1;
             }
-            async move {
-                let mut settled = Settled {
-                    results: Vec::new(),
-                    capacity: Capacity::default(),
-                    unprocessed: 0,
-                    retried_error: false,
-                    answered: false,
-                };
-                let mark = |indices: &[usize]| {
-                    if let Ok(mut u) = unanswered_ref.lock() {
-                        u.requests.extend(indices.iter().copied());
-                        u.unanswered += 1;
+            let mark = move |indices: &[usize]| {
+                if let Ok(mut u) = unanswered_ref.lock() {
+                    u.requests.extend(indices.iter().copied());
+                    u.unanswered += 1;
+                }
+            };
+            // A combinator, not an async block: the block would hold the call's future twice,
+            // as what it captured and as what it awaits.
+            sent.map(move |answer| match answer {
+                Ok((done, unprocessed, capacity, unanswered)) => {
+                    if unanswered {
+                        mark(&unprocessed);
                     }
-                };
-                let next = match sent.await {
-                    Ok((done, unprocessed, capacity, unanswered)) => {
-                        if unanswered {
-                            mark(&unprocessed);
+                    let left = unprocessed.len();
+                    let next = if unprocessed.is_empty() {
+                        Attempt::Done
+                    } else {
+                        Attempt::Again {
+                            pending: unprocessed,
+                            error: None,
                         }
-                        settled.results = done;
-                        settled.capacity = capacity;
-                        settled.answered = true;
-                        settled.unprocessed = unprocessed.len();
-                        if unprocessed.is_empty() {
-                            Attempt::Done
-                        } else {
-                            Attempt::Again {
-                                pending: unprocessed,
-                                error: None,
-                            }
-                        }
-                    }
-                    Err(error) if error.is_retryable() => {
+                    };
+                    let settled = Settled {
+                        results: done,
+                        capacity,
+                        unprocessed: left,
+                        retried_error: false,
+                        answered: true,
+                    };
+                    (settled, next)
+                }
+                Err(CallFailed {
+                    settled: done,
+                    carried,
+                    error,
+                }) => {
+                    let mut settled = Settled {
+                        results: done,
+                        capacity: Capacity::default(),
+                        unprocessed: 0,
+                        retried_error: false,
+                        answered: false,
+                    };
+                    let next = if error.is_retryable() {
                         if error.may_have_been_applied() {
-                            mark(&pending);
+                            mark(&carried);
                         }
                         settled.retried_error = true;
                         Attempt::Again {
-                            pending,
+                            pending: carried,
                             error: Some(error),
                         }
-                    }
-                    Err(error) => {
-                        settled.results = ended(pending, error);
+                    } else {
+                        settled.results.extend(ended(carried, error));
                         Attempt::Done
-                    }
-                };
-                (settled, next)
-            }
+                    };
+                    (settled, next)
+                }
+            })
         },
         |settled: Settled<O>| {
-            results.extend(settled.results);
+            if results.is_empty() {
+                results = settled.results;
+            } else {
+                results.extend(settled.results);
+            }
             stats.capacity.add(settled.capacity);
             if settled.answered {
                 stats.per_call.push(settled.capacity);

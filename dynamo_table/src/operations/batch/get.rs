@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::types::KeysAndAttributes;
 use dynamo_table_rules::limits::KEYS_PER_BATCH;
 
 use super::bits::Bits;
-use super::chunks::{retry_chunk, run_chunks};
+use super::chunks::{CallFailed, retry_chunk, run_chunks};
 use super::key_hash::{FastMap, Found, find_repeats, key_hash, typed_key_hash};
 use super::keys::Keys;
 use super::results::{BatchGetResult, BatchStats, CallCapacity, Failed};
@@ -97,18 +97,26 @@ async fn get_chunk<V: Send>(
             // Each key's map, moved into the request; its hash places the answers.
             let mut keys = Vec::with_capacity(pending.len());
             let mut placing = Placing::with_capacity(pending.len());
-            {
+            let built = {
                 let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
-                for (position, &i) in pending.iter().enumerate() {
+                pending.iter().enumerate().try_for_each(|(position, &i)| {
                     let key = match returned.remove(&i) {
                         Some(key) => key,
                         None => (reads.key)(i)?,
                     };
                     placing.add(position, reads.key_names, &key);
                     keys.push(key);
-                }
-            }
-            let (answer, capacity) = send_chunk(reads, keys).await?;
+                    Ok(())
+                })
+            };
+            let sent = match built {
+                Ok(()) => send_chunk(reads, keys).await,
+                Err(error) => Err(error),
+            };
+            let (answer, capacity) = match sent {
+                Ok(answer) => answer,
+                Err(error) => return Err(CallFailed::whole(pending, error)),
+            };
             let key_at = |position: usize| (reads.key)(*pending.get(position)?).ok();
             let position_of =
                 |item: &Item| placing.position(item, reads.key_names, pending.len(), key_at);

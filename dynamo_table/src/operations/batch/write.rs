@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, WriteRequest};
 use dynamo_table_rules::limits::WRITES_PER_BATCH;
 
-use super::chunks::{retry_chunk, run_chunks};
+use super::chunks::{CallFailed, retry_chunk, run_chunks};
 use super::key_hash::{
     FastMap, Found, find_repeats, group_of, key_hash, table_list, typed_key_hash,
 };
@@ -702,40 +702,38 @@ async fn write_chunk(
         tables,
         failed,
         unknown,
-        |pending| async move {
+        |mut pending: Vec<usize>| async move {
             // Grouped under the shared names; each name is copied once per call. A request
-            // that cannot be built (an item DynamoDB would refuse) fails alone; it was never
-            // sent.
+            // that cannot be built (an item DynamoDB would refuse) fails alone, with its own
+            // error: it is never sent, nor counted among the requests the call carried.
             let mut by_table: Vec<(&str, Vec<WriteRequest>)> = Vec::new();
             let mut refused = Vec::new();
-            let mut sent = Vec::with_capacity(pending.len());
+            let size = pending.len();
             {
                 let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
-                for &i in &pending {
-                    let request = match batch.request(i, &mut returned) {
-                        Ok(request) => request,
-                        Err(error) => {
-                            refused.push((i, WriteOutcome::Failed(Arc::new(error))));
-                            continue;
-                        }
-                    };
-                    sent.push(i);
-                    group_of(&mut by_table, &batch.table(i).name, || {
-                        Vec::with_capacity(pending.len())
-                    })
-                    .push(request);
-                }
+                pending.retain(|&i| match batch.request(i, &mut returned) {
+                    Ok(request) => {
+                        group_of(&mut by_table, &batch.table(i).name, || {
+                            Vec::with_capacity(size)
+                        })
+                        .push(request);
+                        true
+                    }
+                    Err(error) => {
+                        refused.push((i, WriteOutcome::Failed(Arc::new(error))));
+                        false
+                    }
+                });
             }
-            if sent.is_empty() {
+            if pending.is_empty() {
                 return Ok((refused, Vec::new(), Default::default(), false));
             }
-            let pending = sent;
             let request_items: HashMap<String, Vec<WriteRequest>> = by_table
                 .into_iter()
                 .map(|(table, requests)| (table.to_owned(), requests))
                 .collect();
             let log = AttemptLog::default();
-            let (output, capacity) = batch
+            let answer = batch
                 .conn
                 .sdk
                 .batch_write_item()
@@ -744,8 +742,18 @@ async fn write_chunk(
                 .send()
                 .counted_in_boxed(&log)
                 .observed_by(batch.conn, "BatchWriteItem", &tables(&pending), Side::Write)
-                .await
-                .map_err(|error| log.judge(error, "BatchWriteItem", tables(&pending)))?;
+                .await;
+            let (output, capacity) = match answer {
+                Ok(answer) => answer,
+                Err(error) => {
+                    let error = log.judge(error, "BatchWriteItem", tables(&pending));
+                    return Err(CallFailed {
+                        settled: refused,
+                        carried: pending,
+                        error,
+                    });
+                }
+            };
             let unprocessed = output.unprocessed_items.unwrap_or_default();
             let (left, ambiguous) = {
                 let mut returned = returned.lock().unwrap_or_else(PoisonError::into_inner);
