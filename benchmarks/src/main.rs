@@ -64,6 +64,9 @@ fn fail(message: &str) -> ! {
     std::process::exit(2)
 }
 
+/// The sections of a run beside the workloads, by the names `Options::wants` is asked.
+const SECTIONS: [&str; 4] = ["latency stream", "conversion", "memory", "compile"];
+
 /// The options of a run.
 struct Options {
     quick: bool,
@@ -94,9 +97,25 @@ impl Options {
                 word => options.only = Some(word.to_owned()),
             }
         }
+        if let Some(word) = &options.only {
+            let sections = SECTIONS.iter().copied();
+            let names: Vec<&str> = workloads::ALL
+                .iter()
+                .map(|w| w.name())
+                .chain(sections)
+                .collect();
+            if !names.iter().any(|name| name.contains(word.as_str())) {
+                fail(&format!(
+                    "`{word}` names no benchmark: give `quick`, `--write <path>`, and at most one \
+                     word found in one of: {}",
+                    names.join(", ")
+                ));
+            }
+        }
         options
     }
 
+    /// True when `name` (a workload's or one of [`SECTIONS`]) is to run.
     fn wants(&self, name: &str) -> bool {
         self.only.as_ref().is_none_or(|w| name.contains(w.as_str()))
     }
