@@ -65,7 +65,11 @@ fn fail(message: &str) -> ! {
 }
 
 /// The sections of a run beside the workloads, by the names `Options::wants` is asked.
-const SECTIONS: [&str; 4] = ["latency stream", "conversion", "memory", "compile"];
+const LATENCY: &str = "latency stream";
+const CONVERSION: &str = "conversion";
+const MEMORY: &str = "memory";
+const COMPILE: &str = "compile";
+const SECTIONS: [&str; 4] = [LATENCY, CONVERSION, MEMORY, COMPILE];
 
 /// The options of a run.
 struct Options {
@@ -199,7 +203,7 @@ fn main() {
                 samples,
             });
         }
-        if options.wants("latency stream") {
+        if options.wants(LATENCY) {
             eprintln!("latency mode");
             let ctx = Ctx::connect(&delayed).await;
             for page in [100, 1000] {
@@ -224,12 +228,12 @@ fn main() {
                 });
             }
         }
-        if options.wants("conversion") {
+        if options.wants(CONVERSION) {
             eprintln!("conversion");
             run.conversion = workloads::conversion(&ctx, conversion_reps, &mut rng);
         }
     });
-    if options.wants("memory") {
+    if options.wants(MEMORY) {
         eprintln!("memory");
         // Seven rounds give each ratio of memory a usable interval.
         let memory_reps = if options.quick { 3 } else { 7 };
@@ -265,7 +269,7 @@ fn main() {
     }
     drop(child.stdin.take());
     let _ = child.wait();
-    if options.wants("compile") {
+    if options.wants(COMPILE) {
         eprintln!("compile cost");
         run.compile = Some(compile::measure(
             if options.quick { 2 } else { 5 },
