@@ -51,7 +51,7 @@ impl Runs {
         }
         self.hot.end = i + 1;
         if self.next == Some(self.hot.end) {
-            self.merge_next();
+            self.join_next();
         }
     }
 
@@ -69,18 +69,12 @@ impl Runs {
             run = start..end.max(i + 1);
         }
         self.hot = run;
-        self.next = self
-            .cold
-            .range(self.hot.end..)
-            .next()
-            .map(|(&start, _)| start);
-        if self.next == Some(self.hot.end) {
-            self.merge_next();
-        }
+        self.join_next();
     }
 
-    /// Joins the cold run that starts where `hot` ends to `hot`.
-    fn merge_next(&mut self) {
+    /// Joins to `hot` the cold run that starts where it ends, if there is one, and finds the
+    /// next.
+    fn join_next(&mut self) {
         if let Some(end) = self.cold.remove(&self.hot.end) {
             self.hot.end = end;
         }
