@@ -108,7 +108,7 @@ impl Options {
                 .map(|w| w.name())
                 .chain(sections)
                 .collect();
-            if !names.iter().any(|name| name.contains(word.as_str())) {
+            if !names.iter().any(|name| options.wants(name)) {
                 fail(&format!(
                     "`{word}` names no benchmark: give `quick`, `--write <path>`, and at most one \
                      word found in one of: {}",
